@@ -70,6 +70,40 @@ describe('aggregate and deaggregate', () => {
     });
   });
 
+  it('keeps any other fields of a record shaped differently, such as the SDK encryption type', () => {
+    const outer = {
+      partitionKey: 'a',
+      explicitHashKey: '12345',
+      data: aggregate([record('k1', 'one'), record('k2', 'two', '42')]),
+      sequenceNumber: '7',
+      encryptionType: 'NONE',
+    };
+    const [first, second] = deaggregate(outer);
+    expect(first).toEqual({
+      partitionKey: 'k1',
+      data: new Uint8Array(Buffer.from('one')),
+      sequenceNumber: '7',
+      encryptionType: 'NONE',
+      subSequenceNumber: 0,
+    });
+    expect(first).not.toHaveProperty('explicitHashKey');
+    expect(second).toMatchObject({
+      partitionKey: 'k2',
+      explicitHashKey: '42',
+      encryptionType: 'NONE',
+    });
+  });
+
+  it('decodes keys of any length and script, in tables of any size', () => {
+    const keys = ['k', 'x'.repeat(200), 'ключ', '😀'.repeat(64), 'plain-ascii-key'];
+    const records = keys.map((key, index) => record(key, `v${index}`));
+    expect(deaggregate(stored(aggregate(records))).map((r) => r.partitionKey)).toEqual(keys);
+    const many = Array.from({ length: 300 }, (_, index) => record(`key-${index}`, 'v'));
+    expect(deaggregate(stored(aggregate(many))).map((r) => r.partitionKey)).toEqual(
+      many.map((r) => r.partitionKey),
+    );
+  });
+
   it('stores each distinct partition key and explicit hash key once', () => {
     const key = 'a-rather-long-partition-key-that-would-cost-bytes-if-repeated';
     const one = aggregate([record(key, 'x', '7')]);

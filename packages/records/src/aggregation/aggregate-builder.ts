@@ -1,6 +1,11 @@
 import { FRAME_BYTES, MAGIC, md5, Tag } from './format.js';
 import { varintSize, writeVarint } from './protobuf.js';
 
+/** Tag and one-byte length of a partition key table entry, for each length below 128. */
+const TABLE_ENTRY_PREFIX: readonly string[] = Array.from({ length: 0x80 }, (_, length) =>
+  String.fromCharCode(Tag.PartitionKeyTable, length),
+);
+
 /**
  * Accumulates user records as an `AggregatedRecord` protobuf message, keeping its exact encoded
  * length as records are appended, and encodes it in one pass into one buffer. Partition keys and
@@ -10,6 +15,12 @@ export class AggregateBuilder {
   readonly #partitionKeyIndex = new Map<string, number>();
   readonly #partitionKeys: string[] = [];
   readonly #partitionKeyBytes: number[] = [];
+  /**
+   * The partition key table as it will be encoded (tag, length, key per entry) while every key
+   * is shorter than 128 bytes, so that its length is one ASCII byte: encode then writes the
+   * whole table with one native call instead of one per key.
+   */
+  #partitionKeyTableText: string | undefined = '';
   readonly #explicitHashKeyIndex = new Map<string, number>();
   readonly #explicitHashKeys: string[] = [];
   // One entry per record, as parallel arrays: no object per record on the hot path.
@@ -69,6 +80,12 @@ export class AggregateBuilder {
       this.#partitionKeyIndex.set(partitionKey, measured.partitionKeyIndex);
       this.#partitionKeys.push(partitionKey);
       this.#partitionKeyBytes.push(partitionKeyBytes);
+      if (this.#partitionKeyTableText !== undefined) {
+        this.#partitionKeyTableText =
+          partitionKeyBytes < 0x80
+            ? `${this.#partitionKeyTableText}${TABLE_ENTRY_PREFIX[partitionKeyBytes]}${partitionKey}`
+            : undefined;
+      }
     }
     if (measured.newExplicitHashKey) {
       this.#explicitHashKeyIndex.set(explicitHashKey as string, measured.explicitHashKeyIndex);
@@ -125,12 +142,16 @@ export class AggregateBuilder {
     const output = Buffer.allocUnsafe(this.encodedBytes);
     output.set(MAGIC, 0);
     let position = MAGIC.length;
-    const partitionKeys = this.#partitionKeys;
-    const partitionKeyBytes = this.#partitionKeyBytes;
-    for (let index = 0; index < partitionKeys.length; index++) {
-      output[position++] = Tag.PartitionKeyTable;
-      position = writeVarint(output, position, partitionKeyBytes[index] as number);
-      position += output.write(partitionKeys[index] as string, position, 'utf8');
+    if (this.#partitionKeyTableText !== undefined) {
+      position += output.write(this.#partitionKeyTableText, position, 'utf8');
+    } else {
+      const partitionKeys = this.#partitionKeys;
+      const partitionKeyBytes = this.#partitionKeyBytes;
+      for (let index = 0; index < partitionKeys.length; index++) {
+        output[position++] = Tag.PartitionKeyTable;
+        position = writeVarint(output, position, partitionKeyBytes[index] as number);
+        position += output.write(partitionKeys[index] as string, position, 'utf8');
+      }
     }
     for (const explicitHashKey of this.#explicitHashKeys) {
       output[position++] = Tag.ExplicitHashKeyTable;
@@ -166,6 +187,7 @@ export class AggregateBuilder {
     this.#partitionKeyIndex.clear();
     this.#partitionKeys.length = 0;
     this.#partitionKeyBytes.length = 0;
+    this.#partitionKeyTableText = '';
     this.#explicitHashKeyIndex.clear();
     this.#explicitHashKeys.length = 0;
     this.#recordPartitionKey.length = 0;

@@ -37,20 +37,24 @@ export class ProtobufFormatError extends Error {
   override readonly name = 'ProtobufFormatError';
 }
 
-/** Reads protobuf fields from `bytes[start, end)`. */
+/**
+ * Reads protobuf fields from `bytes[start, end)`. One reader serves a whole message, nested
+ * messages included (`limit` narrows it), so parsing allocates nothing per field.
+ */
 export class ProtobufReader {
   readonly bytes: Uint8Array;
   position: number;
-  readonly end: number;
+  /** End of the message being read: the whole input, or a nested message. */
+  limit: number;
 
   constructor(bytes: Uint8Array, start: number, end: number) {
     this.bytes = bytes;
     this.position = start;
-    this.end = end;
+    this.limit = end;
   }
 
   get done(): boolean {
-    return this.position >= this.end;
+    return this.position >= this.limit;
   }
 
   /**
@@ -58,28 +62,40 @@ export class ProtobufReader {
    * here: they are never valid lengths or table indexes and fail the bounds checks.
    */
   readVarint(): number {
-    const { bytes, end } = this;
+    const { bytes, limit } = this;
+    let position = this.position;
+    if (position < limit) {
+      const first = bytes[position] as number;
+      if (first < 0x80) {
+        this.position = position + 1;
+        return first;
+      }
+    }
     let value = 0;
     let multiplier = 1;
     for (let index = 0; index < 10; index++) {
-      if (this.position >= end) throw new ProtobufFormatError('varint runs past the end');
-      const byte = bytes[this.position++] as number;
+      if (position >= limit) throw new ProtobufFormatError('varint runs past the end');
+      const byte = bytes[position++] as number;
       value += (byte & 0x7f) * multiplier;
-      if (byte < 0x80) return value;
+      if (byte < 0x80) {
+        this.position = position;
+        return value;
+      }
       multiplier *= 0x80;
     }
     throw new ProtobufFormatError('varint longer than 10 bytes');
   }
 
-  /** Reads a length prefix and returns the [start, end) of the bytes it covers, skipping them. */
-  readLengthDelimited(): [start: number, end: number] {
+  /**
+   * Reads the length prefix of a length-delimited field, checks that the field fits in the
+   * message and returns its length; the field's bytes start at `position`.
+   */
+  readLength(): number {
     const length = this.readVarint();
-    const start = this.position;
-    if (length > this.end - start) {
+    if (length > this.limit - this.position) {
       throw new ProtobufFormatError(`length ${length} runs past the end of the message`);
     }
-    this.position = start + length;
-    return [start, this.position];
+    return length;
   }
 
   /** Skips a field of the given wire type. Groups (types 3, 4) are not part of this format. */
@@ -92,7 +108,7 @@ export class ProtobufReader {
         this.advance(8);
         return;
       case WireType.LengthDelimited:
-        this.readLengthDelimited();
+        this.advance(this.readLength());
         return;
       case WireType.Fixed32:
         this.advance(4);
@@ -103,7 +119,8 @@ export class ProtobufReader {
   }
 
   private advance(count: number): void {
-    if (count > this.end - this.position) throw new ProtobufFormatError('field runs past the end');
+    if (count > this.limit - this.position)
+      throw new ProtobufFormatError('field runs past the end');
     this.position += count;
   }
 }
