@@ -142,7 +142,7 @@ export const FIREHOSE_LIMITS = {
 
   /** Longest S3 object key prefix after evaluation, in characters. */
   maxPrefixLength: 512,
-  /** Length of `!{firehose:random-string}` and of the random part of default object keys. */
+  /** Length of `!{firehose:random-string}` (default object keys end with a UUID instead). */
   randomStringLength: 11,
   /** Version number of a new delivery stream (part of default object keys). */
   initialDeliveryStreamVersion: 1,

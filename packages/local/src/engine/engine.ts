@@ -1,0 +1,315 @@
+import { KINESIS_LIMITS } from '@kinesis-kit/records';
+import { AwsServiceError } from '../errors.js';
+import type { Store, StoredState } from '../storage/store.js';
+import type { Clock } from './clock.js';
+import type { LimitsProfile } from './limits-profile.js';
+import type { ShardRecord, ShardState, StreamState } from './model.js';
+import { counterOf, sequenceNumber, shardIdFor, shardIndexFromId } from './sequence-numbers.js';
+import { ShardLog } from './shard-log.js';
+import { ShardThrottle } from './shard-throttle.js';
+
+/** What the engine needs to know about its surroundings. */
+export interface EngineOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly limits: LimitsProfile;
+  readonly accountId: string;
+  readonly region: string;
+  /** How long a new stream stays CREATING (and a deleted one DELETING). */
+  readonly createStreamDelayMs: number;
+  readonly deleteStreamDelayMs: number;
+  /** Open shards the account may have (DescribeLimits' ShardLimit). */
+  readonly shardLimit: number;
+  /** On-demand streams the account may have. */
+  readonly onDemandStreamLimit: number;
+  /** Largest PutRecords request, data + partition keys. */
+  readonly putRecordsMaxBytes: number;
+}
+
+/** A shard at run time: its description, its records and its throughput state. */
+export interface LiveShard {
+  readonly state: ShardState;
+  readonly index: number;
+  readonly log: ShardLog;
+  readonly throttle: ShardThrottle;
+}
+
+/** A stream at run time. */
+export interface LiveStream {
+  readonly state: StreamState;
+  readonly shards: Map<string, LiveShard>;
+}
+
+/**
+ * The endpoint's state: streams, shards, records, throughput, and the store that keeps them.
+ * Operations (see `operations/`) read and change it; it knows nothing of HTTP or JSON.
+ */
+export class Engine {
+  readonly options: EngineOptions;
+  readonly #streams = new Map<string, LiveStream>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  /** Control-plane changes are persisted one at a time, in order. */
+  #metadataQueue: Promise<void> = Promise.resolve();
+
+  constructor(options: EngineOptions) {
+    this.options = options;
+  }
+
+  get clock(): Clock {
+    return this.options.clock;
+  }
+
+  /** Restores streams and records from the store. */
+  restore(stored: StoredState): void {
+    for (const state of stored.streams) {
+      const records = stored.records.get(state.name);
+      const live = this.#live(state, records);
+      // Sequence numbers must keep increasing after a restart, whatever the saved counter says.
+      for (const shard of live.shards.values()) {
+        const last = shard.log.last;
+        if (last && counterOf(last.sequenceNumber) >= state.nextSequence) {
+          state.nextSequence = counterOf(last.sequenceNumber) + 1n;
+        }
+      }
+      this.#streams.set(state.name, live);
+      if (state.status === 'CREATING' || state.status === 'UPDATING') this.#settle(live, 'ACTIVE');
+      if (state.status === 'DELETING') this.#settle(live, 'DELETED');
+    }
+  }
+
+  /** Every stream, sorted by name. */
+  streams(): LiveStream[] {
+    return [...this.#streams.values()].sort((a, b) =>
+      a.state.name < b.state.name ? -1 : a.state.name > b.state.name ? 1 : 0,
+    );
+  }
+
+  arnFor(name: string): string {
+    return `arn:aws:kinesis:${this.options.region}:${this.options.accountId}:stream/${name}`;
+  }
+
+  /**
+   * The stream named by `StreamName` or `StreamARN` (both may be given if they agree).
+   * Throws ResourceNotFoundException for an unknown stream.
+   */
+  resolveStream(input: { StreamName?: unknown; StreamARN?: unknown }): LiveStream {
+    const name = this.streamNameOf(input);
+    const stream = this.#streams.get(name);
+    if (!stream) throw this.streamNotFound(name);
+    return stream;
+  }
+
+  /** The stream name a request addresses, from its StreamName or its StreamARN. */
+  streamNameOf(input: { StreamName?: unknown; StreamARN?: unknown }): string {
+    const byName = typeof input.StreamName === 'string' ? input.StreamName : undefined;
+    const arn = typeof input.StreamARN === 'string' ? input.StreamARN : undefined;
+    if (byName === undefined && arn === undefined) {
+      throw new AwsServiceError(
+        'InvalidArgumentException',
+        'Either StreamName or StreamARN should be provided.',
+      );
+    }
+    if (arn === undefined) return byName as string;
+    const match = /^arn:aws[^:]*:kinesis:([^:]*):(\d{12}):stream\/(.+)$/.exec(arn);
+    if (!match || match[1] !== this.options.region || match[2] !== this.options.accountId) {
+      throw new AwsServiceError(
+        'ResourceNotFoundException',
+        `Stream ${match?.[3] ?? arn} under account ${match?.[2] ?? this.options.accountId} not found.`,
+      );
+    }
+    const fromArn = match[3] as string;
+    if (byName !== undefined && byName !== fromArn) {
+      throw new AwsServiceError(
+        'InvalidArgumentException',
+        `StreamARN ${arn} and StreamName ${byName} refer to different streams.`,
+      );
+    }
+    return fromArn;
+  }
+
+  /** Like {@link resolveStream}, for operations that need an ACTIVE (or UPDATING) stream. */
+  resolveWritableStream(input: { StreamName?: unknown; StreamARN?: unknown }): LiveStream {
+    const stream = this.resolveStream(input);
+    const { status, name } = stream.state;
+    if (status !== 'ACTIVE' && status !== 'UPDATING') throw this.streamNotFound(name);
+    return stream;
+  }
+
+  /** For control-plane changes: the stream must be ACTIVE. */
+  resolveActiveStream(input: { StreamName?: unknown; StreamARN?: unknown }): LiveStream {
+    const stream = this.resolveStream(input);
+    const { status, name } = stream.state;
+    if (status !== 'ACTIVE') {
+      throw new AwsServiceError(
+        'ResourceInUseException',
+        `Stream ${name} under account ${this.options.accountId} not ACTIVE, instead in state ${status}`,
+      );
+    }
+    return stream;
+  }
+
+  streamNotFound(name: string): AwsServiceError {
+    return new AwsServiceError(
+      'ResourceNotFoundException',
+      `Stream ${name} under account ${this.options.accountId} not found.`,
+    );
+  }
+
+  /** The shard with this id (`shardId-000000000001`, or just its number), or throws. */
+  resolveShard(stream: LiveStream, shardId: string): LiveShard {
+    const index = shardIndexFromId(shardId) ?? (/^\d{1,12}$/.test(shardId) ? Number(shardId) : -1);
+    const shard = index >= 0 ? stream.shards.get(shardIdFor(index)) : undefined;
+    if (!shard) {
+      throw new AwsServiceError(
+        'ResourceNotFoundException',
+        `Shard ${index >= 0 ? shardIdFor(index) : shardId} in stream ${stream.state.name} under account ${this.options.accountId} does not exist`,
+      );
+    }
+    return shard;
+  }
+
+  /** Open shards across the account (for the shard limit). */
+  openShardCount(): number {
+    let count = 0;
+    for (const stream of this.#streams.values()) {
+      for (const shard of stream.state.shards)
+        if (shard.endingSequenceNumber === undefined) count++;
+    }
+    return count;
+  }
+
+  onDemandStreamCount(): number {
+    let count = 0;
+    for (const stream of this.#streams.values()) if (stream.state.mode === 'ON_DEMAND') count++;
+    return count;
+  }
+
+  /** Creates a stream with `shardCount` shards splitting the hash key space evenly. */
+  async createStream(
+    name: string,
+    shardCount: number,
+    mode: StreamState['mode'],
+    tags: Record<string, string>,
+  ): Promise<void> {
+    const now = this.clock.now();
+    const width = (KINESIS_LIMITS.maxHashKey + 1n) / BigInt(shardCount);
+    const shards: ShardState[] = [];
+    for (let index = 0; index < shardCount; index++) {
+      shards.push({
+        shardId: shardIdFor(index),
+        startingHashKey: width * BigInt(index),
+        endingHashKey:
+          index === shardCount - 1 ? KINESIS_LIMITS.maxHashKey : width * BigInt(index + 1) - 1n,
+        startingSequenceNumber: sequenceNumber(0n, index),
+        createdMs: now,
+      });
+    }
+    const state: StreamState = {
+      name,
+      arn: this.arnFor(name),
+      createdMs: now,
+      status: this.options.createStreamDelayMs > 0 ? 'CREATING' : 'ACTIVE',
+      mode,
+      retentionHours: KINESIS_LIMITS.defaultRetentionHours,
+      maxRecordSizeKiB: KINESIS_LIMITS.maxRecordBytes / 1024,
+      shards,
+      tags,
+      nextShardIndex: shardCount,
+      nextSequence: 1n,
+    };
+    const live = this.#live(state, undefined);
+    this.#streams.set(name, live);
+    await this.saveStream(state);
+    if (state.status === 'CREATING') this.#settle(live, 'ACTIVE');
+  }
+
+  /** Marks a stream DELETING and removes it (with its records) after the delete delay. */
+  async deleteStream(stream: LiveStream): Promise<void> {
+    if (this.options.deleteStreamDelayMs > 0) {
+      stream.state.status = 'DELETING';
+      await this.saveStream(stream.state);
+      this.#settle(stream, 'DELETED');
+      return;
+    }
+    await this.#remove(stream);
+  }
+
+  /** Persists a stream's metadata after a control-plane change, in order with other changes. */
+  saveStream(state: StreamState): Promise<void> {
+    const snapshot = structuredClone(state);
+    const saved = this.#metadataQueue.then(() => this.options.store.saveStream(snapshot));
+    this.#metadataQueue = saved.catch(() => undefined);
+    return saved;
+  }
+
+  /**
+   * Stores records that have sequence numbers already: durably first (as the store promises),
+   * then in the shard logs, where readers see them. Resolves once acknowledged.
+   */
+  async storeRecords(stream: LiveStream, batches: Map<LiveShard, ShardRecord[]>): Promise<void> {
+    const appends = [...batches].map(([shard, records]) => ({
+      shardId: shard.state.shardId,
+      records,
+    }));
+    await this.options.store.append(stream.state, appends);
+    for (const [shard, records] of batches) shard.log.append(records);
+  }
+
+  /** Drops records past every stream's retention period, in memory and in the store. */
+  async trimExpired(): Promise<void> {
+    const now = this.clock.now();
+    for (const stream of this.#streams.values()) {
+      const beforeMs = now - stream.state.retentionHours * 3_600_000;
+      for (const shard of stream.shards.values()) shard.log.trim(beforeMs);
+      await this.options.store.trim(stream.state, beforeMs);
+    }
+  }
+
+  /** Stops pending state changes. */
+  close(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+  }
+
+  #live(
+    state: StreamState,
+    records: ReadonlyMap<string, readonly ShardRecord[]> | undefined,
+  ): LiveStream {
+    const shards = new Map<string, LiveShard>();
+    const now = this.clock.now();
+    for (const shard of state.shards) {
+      shards.set(shard.shardId, {
+        state: shard,
+        index: shardIndexFromId(shard.shardId) ?? 0,
+        log: new ShardLog(records?.get(shard.shardId)),
+        throttle: new ShardThrottle(this.options.limits, now),
+      });
+    }
+    return { state, shards };
+  }
+
+  /** Moves a stream to its next state after the configured delay. */
+  #settle(stream: LiveStream, next: 'ACTIVE' | 'DELETED'): void {
+    const delay =
+      next === 'ACTIVE' ? this.options.createStreamDelayMs : this.options.deleteStreamDelayMs;
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      if (this.#streams.get(stream.state.name) !== stream) return;
+      if (next === 'DELETED') {
+        void this.#remove(stream);
+      } else {
+        stream.state.status = 'ACTIVE';
+        void this.saveStream(stream.state).catch(() => undefined);
+      }
+    }, delay);
+    timer.unref();
+    this.#timers.add(timer);
+  }
+
+  async #remove(stream: LiveStream): Promise<void> {
+    if (this.#streams.get(stream.state.name) === stream) this.#streams.delete(stream.state.name);
+    const removed = this.#metadataQueue.then(() => this.options.store.deleteStream(stream.state));
+    this.#metadataQueue = removed.catch(() => undefined);
+    await removed;
+  }
+}

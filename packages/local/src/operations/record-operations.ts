@@ -1,0 +1,323 @@
+import { KINESIS_LIMITS, partitionKeyToHashKey } from '@kinesis-kit/records';
+import type { Engine, LiveShard, LiveStream } from '../engine/engine.js';
+import type { ShardRecord } from '../engine/model.js';
+import {
+  counterOf,
+  parseSequenceNumber,
+  sequenceNumber,
+  shardIdFor,
+  shardIndexOf,
+} from '../engine/sequence-numbers.js';
+import { decodeShardIterator, encodeShardIterator } from '../engine/shard-iterator.js';
+import { AwsServiceError } from '../errors.js';
+import type { ParsedInput } from '../protocol/shapes.js';
+
+const MiB = 1024 * 1024;
+
+interface EntryInput {
+  readonly Data: Buffer;
+  readonly PartitionKey: string;
+  readonly ExplicitHashKey?: string;
+}
+
+export async function putRecord(engine: Engine, input: ParsedInput): Promise<object> {
+  const stream = engine.resolveWritableStream(input);
+  const entry = input as unknown as EntryInput;
+  checkRecordSize(stream, entry);
+  const shard = shardFor(stream, entry);
+  const now = engine.clock.now();
+  if (!shard.throttle.tryWrite(recordBytes(entry), now)) throw rateExceeded(engine, stream, shard);
+  const ordering = input.SequenceNumberForOrdering as string | undefined;
+  if (ordering !== undefined) respectOrdering(engine, stream, ordering);
+  const record = newRecord(stream, shard, entry, now);
+  await engine.storeRecords(stream, new Map([[shard, [record]]]));
+  return {
+    ShardId: shard.state.shardId,
+    SequenceNumber: record.sequenceNumber.toString(),
+    EncryptionType: 'NONE',
+  };
+}
+
+export async function putRecords(engine: Engine, input: ParsedInput): Promise<object> {
+  const stream = engine.resolveWritableStream(input);
+  const entries = input.Records as EntryInput[];
+  let requestBytes = 0;
+  for (const entry of entries) {
+    checkRecordSize(stream, entry);
+    requestBytes += recordBytes(entry);
+  }
+  const maxBytes = engine.options.putRecordsMaxBytes;
+  if (requestBytes > maxBytes) {
+    throw new AwsServiceError(
+      'InvalidArgumentException',
+      `Records size exceeds ${maxBytes / MiB} MB limit`,
+    );
+  }
+  const shards = entries.map((entry) => shardFor(stream, entry));
+  const now = engine.clock.now();
+  const batches = new Map<LiveShard, ShardRecord[]>();
+  const results: object[] = [];
+  let failed = 0;
+  entries.forEach((entry, index) => {
+    const shard = shards[index] as LiveShard;
+    if (!shard.throttle.tryWrite(recordBytes(entry), now)) {
+      failed++;
+      const error = rateExceeded(engine, stream, shard);
+      results.push({ ErrorCode: error.code, ErrorMessage: error.message });
+      return;
+    }
+    const record = newRecord(stream, shard, entry, now);
+    const batch = batches.get(shard);
+    if (batch) batch.push(record);
+    else batches.set(shard, [record]);
+    results.push({
+      SequenceNumber: record.sequenceNumber.toString(),
+      ShardId: shard.state.shardId,
+    });
+  });
+  if (batches.size > 0) await engine.storeRecords(stream, batches);
+  return { FailedRecordCount: failed, Records: results, EncryptionType: 'NONE' };
+}
+
+export function getShardIterator(engine: Engine, input: ParsedInput): object {
+  const stream = engine.resolveStream(input);
+  const shard = engine.resolveShard(stream, input.ShardId as string);
+  const type = input.ShardIteratorType as string;
+  const starting = input.StartingSequenceNumber as string | undefined;
+  const now = engine.clock.now();
+  const { name } = stream.state;
+  const { accountId } = engine.options;
+  const atOrAfter = type === 'AT_SEQUENCE_NUMBER' || type === 'AFTER_SEQUENCE_NUMBER';
+  if (atOrAfter !== (starting !== undefined) && type !== 'AT_TIMESTAMP') {
+    throw new AwsServiceError(
+      'InvalidArgumentException',
+      `Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request specified ${type} and ${starting === undefined ? 'no' : 'also a'} StartingSequenceNumber.`,
+    );
+  }
+  if (!shard.throttle.tryGetIterator(now)) throw rateExceeded(engine, stream, shard);
+  let from: bigint;
+  if (atOrAfter) {
+    const value = parseSequenceNumber(starting as string);
+    const encodedShard = value === undefined ? undefined : shardIndexOf(value);
+    if (value === undefined || encodedShard === undefined) {
+      throw new AwsServiceError(
+        'InvalidArgumentException',
+        `StartingSequenceNumber ${starting} used in GetShardIterator on shard ${shard.state.shardId} in stream ${name} under account ${accountId} is invalid.`,
+      );
+    }
+    if (encodedShard !== shard.index) {
+      throw new AwsServiceError(
+        'InvalidArgumentException',
+        `Invalid StartingSequenceNumber. It encodes ${shardIdFor(encodedShard)}, while it was used in a call to a shard with ${shard.state.shardId}`,
+      );
+    }
+    from = type === 'AT_SEQUENCE_NUMBER' ? value : value + 1n;
+  } else if (type === 'TRIM_HORIZON') {
+    from = 0n;
+  } else if (type === 'LATEST') {
+    from = latestPosition(stream, shard);
+  } else {
+    const timestamp = input.Timestamp as number | undefined;
+    if (timestamp === undefined) {
+      throw new AwsServiceError(
+        'InvalidArgumentException',
+        'Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.',
+      );
+    }
+    const record = shard.log.at(shard.log.indexAtOrAfterTime(timestamp));
+    from = record ? record.sequenceNumber : latestPosition(stream, shard);
+  }
+  return {
+    ShardIterator: encodeShardIterator({
+      streamName: name,
+      streamCreatedMs: stream.state.createdMs,
+      shardId: shard.state.shardId,
+      from,
+      issuedMs: now,
+    }),
+  };
+}
+
+export function getRecords(engine: Engine, input: ParsedInput): object {
+  const position = decodeShardIterator(input.ShardIterator as string);
+  if (!position) throw new AwsServiceError('InvalidArgumentException', 'Invalid ShardIterator.');
+  const now = engine.clock.now();
+  if (now - position.issuedMs > KINESIS_LIMITS.shardIteratorTtlMs) {
+    throw new AwsServiceError(
+      'ExpiredIteratorException',
+      `Iterator expired. The iterator was created at time ${amzDate(position.issuedMs)} while right now it is ${amzDate(now)} which is further in the future than the tolerated delay of ${KINESIS_LIMITS.shardIteratorTtlMs} milliseconds.`,
+    );
+  }
+  const stream = engine.resolveStream({
+    StreamName: position.streamName,
+    ...(input.StreamARN === undefined ? {} : { StreamARN: input.StreamARN }),
+  });
+  if (stream.state.createdMs !== position.streamCreatedMs) {
+    throw engine.streamNotFound(position.streamName);
+  }
+  const shard = engine.resolveShard(stream, position.shardId);
+  if (!shard.throttle.tryRead(now)) throw rateExceeded(engine, stream, shard);
+
+  const limit = (input.Limit as number | undefined) ?? KINESIS_LIMITS.getRecordsMaxRecords;
+  const log = shard.log;
+  const trimHorizonMs = now - stream.state.retentionHours * 3_600_000;
+  let index = Math.max(log.indexAtOrAfter(position.from), log.indexAtOrAfterTime(trimHorizonMs));
+  const records: object[] = [];
+  let bytes = 0;
+  let next = position.from;
+  while (index < log.end && records.length < limit) {
+    const record = log.at(index) as ShardRecord;
+    const size = record.data.byteLength + Buffer.byteLength(record.partitionKey);
+    if (records.length > 0 && bytes + size > KINESIS_LIMITS.getRecordsMaxBytes) break;
+    bytes += size;
+    records.push({
+      SequenceNumber: record.sequenceNumber.toString(),
+      ApproximateArrivalTimestamp: record.arrivalMs / 1000,
+      Data: Buffer.from(
+        record.data.buffer,
+        record.data.byteOffset,
+        record.data.byteLength,
+      ).toString('base64'),
+      PartitionKey: record.partitionKey,
+    });
+    next = record.sequenceNumber + 1n;
+    index++;
+  }
+  shard.throttle.chargeRead(bytes, now);
+  const newest = log.last;
+  const behind = index < log.end ? now - (log.at(index) as ShardRecord).arrivalMs : 0;
+  // A closed shard gets no more records: once it is read to the end, the reader moves on to
+  // its children.
+  if (shard.state.endingSequenceNumber !== undefined && index >= log.end) {
+    return { Records: records, MillisBehindLatest: 0, ChildShards: childShards(stream, shard) };
+  }
+  return {
+    Records: records,
+    NextShardIterator: encodeShardIterator({
+      ...position,
+      from: records.length > 0 ? next : position.from,
+      issuedMs: now,
+    }),
+    MillisBehindLatest: newest ? Math.max(0, behind) : 0,
+  };
+}
+
+function childShards(stream: LiveStream, shard: LiveShard): object[] {
+  return stream.state.shards
+    .filter(
+      (child) =>
+        child.parentShardId === shard.state.shardId ||
+        child.adjacentParentShardId === shard.state.shardId,
+    )
+    .map((child) => ({
+      ShardId: child.shardId,
+      ParentShards: [child.parentShardId, child.adjacentParentShardId].filter(
+        (id): id is string => id !== undefined,
+      ),
+      HashKeyRange: {
+        StartingHashKey: child.startingHashKey.toString(),
+        EndingHashKey: child.endingHashKey.toString(),
+      },
+    }));
+}
+
+/** The position just past the newest record: where a LATEST iterator starts. */
+function latestPosition(stream: LiveStream, shard: LiveShard): bigint {
+  return sequenceNumber(stream.state.nextSequence, shard.index);
+}
+
+function recordBytes(entry: EntryInput): number {
+  return entry.Data.length + Buffer.byteLength(entry.PartitionKey);
+}
+
+function checkRecordSize(stream: LiveStream, entry: EntryInput): void {
+  const maxBytes = stream.state.maxRecordSizeKiB * 1024;
+  if (entry.Data.length > maxBytes) {
+    const length = entry.Data.length;
+    throw new AwsServiceError(
+      'ValidationException',
+      `1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=${length} cap=${length}]' at 'data' failed to satisfy constraint: Member must have length less than or equal to ${maxBytes}`,
+    );
+  }
+  const bytes = recordBytes(entry);
+  if (bytes > maxBytes) {
+    throw new AwsServiceError(
+      'InvalidArgumentException',
+      `Record size of ${bytes} bytes (data plus partition key) exceeds the maximum record size of ${maxBytes} bytes of stream ${stream.state.name}.`,
+    );
+  }
+}
+
+function shardFor(stream: LiveStream, entry: EntryInput): LiveShard {
+  let hashKey: bigint;
+  if (entry.ExplicitHashKey !== undefined) {
+    hashKey = BigInt(entry.ExplicitHashKey);
+    if (hashKey > KINESIS_LIMITS.maxHashKey) {
+      throw new AwsServiceError(
+        'InvalidArgumentException',
+        `Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${entry.ExplicitHashKey}`,
+      );
+    }
+  } else {
+    hashKey = partitionKeyToHashKey(entry.PartitionKey);
+  }
+  for (const shard of stream.shards.values()) {
+    const { state } = shard;
+    if (
+      state.endingSequenceNumber === undefined &&
+      state.startingHashKey <= hashKey &&
+      hashKey <= state.endingHashKey
+    ) {
+      return shard;
+    }
+  }
+  throw new AwsServiceError(
+    'InternalFailure',
+    `No open shard of stream ${stream.state.name} covers hash key ${hashKey}.`,
+  );
+}
+
+function newRecord(
+  stream: LiveStream,
+  shard: LiveShard,
+  entry: EntryInput,
+  now: number,
+): ShardRecord {
+  const counter = stream.state.nextSequence;
+  stream.state.nextSequence = counter + 1n;
+  return {
+    sequenceNumber: sequenceNumber(counter, shard.index),
+    partitionKey: entry.PartitionKey,
+    data: entry.Data,
+    arrivalMs: now,
+  };
+}
+
+/**
+ * SequenceNumberForOrdering: the record must get a sequence number above the given one. Ours
+ * always increase across the stream, so only a number from the future needs the counter moved.
+ */
+function respectOrdering(engine: Engine, stream: LiveStream, ordering: string): void {
+  const value = BigInt(ordering);
+  if (shardIndexOf(value) === undefined) {
+    throw new AwsServiceError(
+      'InvalidArgumentException',
+      `ExclusiveMinimumSequenceNumber ${ordering} used in PutRecord on stream ${stream.state.name} under account ${engine.options.accountId} is invalid.`,
+    );
+  }
+  const counter = counterOf(value);
+  if (counter >= stream.state.nextSequence) stream.state.nextSequence = counter + 1n;
+}
+
+function rateExceeded(engine: Engine, stream: LiveStream, shard: LiveShard): AwsServiceError {
+  return new AwsServiceError(
+    'ProvisionedThroughputExceededException',
+    `Rate exceeded for shard ${shard.state.shardId} in stream ${stream.state.name} under account ${engine.options.accountId}.`,
+  );
+}
+
+/** Dates as AWS prints them in messages: `Thu Jan 22 01:22:02 UTC 2015`. */
+function amzDate(ms: number): string {
+  const [weekday, day, month, year, time] = new Date(ms).toUTCString().replace(',', '').split(' ');
+  return `${weekday} ${month} ${day} ${time} UTC ${year}`;
+}

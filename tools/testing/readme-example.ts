@@ -1,0 +1,47 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { format } from 'node:util';
+
+/** What running a README's example printed, and what its comments say it prints. */
+export interface ReadmeExampleRun {
+  readonly source: string;
+  readonly printed: string[];
+  readonly expected: string[];
+}
+
+/**
+ * Runs the first ```ts block under `## Example` of a package README, with the package's own
+ * import replaced by its source entry point, and returns what it printed with `console.log`
+ * next to the `// comment` of each `console.log(...)` line: a README whose example no longer
+ * runs, or no longer prints what it says, fails its package's tests.
+ */
+export async function runReadmeExample(
+  packageDir: URL,
+  packageName: string,
+): Promise<ReadmeExampleRun> {
+  const readme = readFileSync(new URL('README.md', packageDir), 'utf8');
+  const source = /## Example\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (source === undefined) throw new Error(`${packageName}: README has no ## Example ts block`);
+  const expected = [...source.matchAll(/console\.log\(.*\); \/\/ (.*)$/gm)].map(
+    (match) => match[1] as string,
+  );
+  const entry = fileURLToPath(new URL('src/index.ts', packageDir));
+  const runnable = source.replaceAll(`from '${packageName}'`, `from ${JSON.stringify(entry)}`);
+  const scratch = mkdtempSync(join(tmpdir(), 'readme-example-'));
+  const file = join(scratch, 'example.ts');
+  writeFileSync(file, runnable);
+  const printed: string[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => {
+    printed.push(format(...args));
+  };
+  try {
+    await import(pathToFileURL(file).href);
+  } finally {
+    console.log = log;
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return { source, printed, expected };
+}
