@@ -47,6 +47,10 @@ export interface LocalKinesisOptions {
   readonly putRecordsMaxBytes?: number;
   /** Largest HTTP request body; larger ones get 413 unread. @default 16777216 */
   readonly maxRequestBytes?: number;
+  /** Time a connection has to send a request's headers (and its first bytes). @default 10000 */
+  readonly headersTimeoutMs?: number;
+  /** An idle connection is closed after this long. @default 120000 */
+  readonly idleTimeoutMs?: number;
   /** Streams to create at start (`{ name, shardCount }`), if they do not exist yet. */
   readonly streams?: readonly { readonly name: string; readonly shardCount: number }[];
   /** Where log lines go; silent by default. */
@@ -156,9 +160,9 @@ async function listen(
       logger,
     }),
     {
-      headersTimeoutMs: DEFAULTS.headersTimeoutMs,
+      headersTimeoutMs: options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs,
       requestTimeoutMs: DEFAULTS.requestTimeoutMs,
-      idleTimeoutMs: DEFAULTS.idleTimeoutMs,
+      idleTimeoutMs: options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
     },
   );
   const sockets = new Set<Socket>();

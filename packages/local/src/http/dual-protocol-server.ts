@@ -47,7 +47,13 @@ export function createDualProtocolServer(
   );
   http1.setTimeout(timeouts.idleTimeoutMs);
   const h2 = createHttp2Server({ settings: { maxConcurrentStreams: 256 } }, handler);
-  h2.setTimeout(timeouts.idleTimeoutMs);
+  h2.on('session', (session) => {
+    session.setTimeout(timeouts.idleTimeoutMs, () => session.destroy());
+    // A client that sends the preface but never its SETTINGS never starts the session's timer.
+    const settingsTimer = setTimeout(() => session.destroy(), timeouts.headersTimeoutMs);
+    session.once('remoteSettings', () => clearTimeout(settingsTimer));
+    session.once('close', () => clearTimeout(settingsTimer));
+  });
 
   const server = createTcpServer((socket: Socket) => {
     socket.setNoDelay(true);

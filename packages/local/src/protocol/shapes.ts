@@ -225,7 +225,7 @@ function check(shape: Shape, value: unknown, path: string, violations: string[])
   switch (shape.type) {
     case 'string': {
       const text = value as string;
-      checkLength(text.length, shape, text, path, violations);
+      checkBounds(text.length, shape, text, path, violations, 'length');
       if (shape.pattern !== undefined && !compiled(shape.pattern).test(text)) {
         pushViolation(
           violations,
@@ -246,41 +246,19 @@ function check(shape: Shape, value: unknown, path: string, violations: string[])
     }
     case 'integer': {
       const number = value as number;
-      if (shape.min !== undefined && number < shape.min) {
-        pushViolation(
-          violations,
-          number,
-          path,
-          `Member must have value greater than or equal to ${shape.min}`,
-        );
-      }
-      if (shape.max !== undefined && number > shape.max) {
-        pushViolation(
-          violations,
-          number,
-          path,
-          `Member must have value less than or equal to ${shape.max}`,
-        );
-      }
+      checkBounds(number, shape, String(number), path, violations, 'value');
       return;
     }
     case 'blob': {
       const bytes = value as Buffer;
       const label = `java.nio.HeapByteBuffer[pos=0 lim=${bytes.length} cap=${bytes.length}]`;
-      if (shape.max !== undefined && bytes.length > shape.max) {
-        pushViolation(
-          violations,
-          label,
-          path,
-          `Member must have length less than or equal to ${shape.max}`,
-        );
-      }
+      checkBounds(bytes.length, shape, label, path, violations, 'length');
       return;
     }
     case 'list': {
       const items = value as unknown[];
       const label = `[${items.map((item) => shape.memberLabel ?? String(item)).join(', ')}]`;
-      checkLength(items.length, shape, label, path, violations);
+      checkBounds(items.length, shape, label, path, violations, 'length');
       items.forEach((item, index) => {
         const itemPath = `${path}.${index + 1}.member`;
         if (item === null) pushViolation(violations, null, itemPath, 'Member must not be null');
@@ -291,7 +269,7 @@ function check(shape: Shape, value: unknown, path: string, violations: string[])
     case 'map': {
       const entries = Object.entries(value as Record<string, unknown>);
       const label = `{${entries.map(([key, item]) => `${key}=${item}`).join(', ')}}`;
-      checkLength(entries.length, shape, label, path, violations);
+      checkBounds(entries.length, shape, label, path, violations, 'length');
       const badKey = entries.some(
         ([key]) => key.length < (shape.key.min ?? 0) || key.length > (shape.key.max ?? Infinity),
       );
@@ -314,27 +292,29 @@ function check(shape: Shape, value: unknown, path: string, violations: string[])
   }
 }
 
-function checkLength(
-  length: number,
+/** A value (integers) or a length (strings, blobs, lists, maps) against its shape's bounds. */
+function checkBounds(
+  measure: number,
   shape: { readonly min?: number; readonly max?: number },
   label: string,
   path: string,
   violations: string[],
+  noun: 'value' | 'length',
 ): void {
-  if (shape.min !== undefined && length < shape.min) {
+  if (shape.min !== undefined && measure < shape.min) {
     pushViolation(
       violations,
       label,
       path,
-      `Member must have length greater than or equal to ${shape.min}`,
+      `Member must have ${noun} greater than or equal to ${shape.min}`,
     );
   }
-  if (shape.max !== undefined && length > shape.max) {
+  if (shape.max !== undefined && measure > shape.max) {
     pushViolation(
       violations,
       label,
       path,
-      `Member must have length less than or equal to ${shape.max}`,
+      `Member must have ${noun} less than or equal to ${shape.max}`,
     );
   }
 }
