@@ -155,17 +155,37 @@ export class Engine {
     );
   }
 
-  /** The shard with this id (`shardId-000000000001`, or just its number), or throws. */
-  resolveShard(stream: LiveStream, shardId: string): LiveShard {
-    const index = shardIndexFromId(shardId) ?? (/^\d{1,12}$/.test(shardId) ? Number(shardId) : -1);
-    const shard = index >= 0 ? stream.shards.get(shardIdFor(index)) : undefined;
-    if (!shard) {
+  /**
+   * The shard a GetShardIterator or GetRecords call addresses. AWS reads a shard id as any
+   * `<prefix>-<number>` (or a bare number); a missing stream or shard is reported as a missing
+   * shard, with AWS's messages.
+   */
+  resolveShard(
+    input: { StreamName?: unknown; StreamARN?: unknown },
+    shardId: string,
+  ): {
+    stream: LiveStream;
+    shard: LiveShard;
+  } {
+    const name = this.streamNameOf(input);
+    const { accountId } = this.options;
+    const digits = /^(?:.*-)?(\d{1,20})$/.exec(shardId)?.[1];
+    if (digits === undefined) {
       throw new AwsServiceError(
         'ResourceNotFoundException',
-        `Shard ${index >= 0 ? shardIdFor(index) : shardId} in stream ${stream.state.name} under account ${this.options.accountId} does not exist`,
+        `Could not find shard ${shardId} in stream ${name} under account ${accountId}.`,
       );
     }
-    return shard;
+    const canonical = shardIdFor(Number(digits));
+    const stream = this.#streams.get(name);
+    const shard = stream?.shards.get(canonical);
+    if (!stream || !shard) {
+      throw new AwsServiceError(
+        'ResourceNotFoundException',
+        `Shard ${canonical} in stream ${name} under account ${accountId} does not exist`,
+      );
+    }
+    return { stream, shard };
   }
 
   /** Open shards across the account (for the shard limit). */

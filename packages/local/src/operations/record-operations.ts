@@ -23,12 +23,12 @@ interface EntryInput {
 export async function putRecord(engine: Engine, input: ParsedInput): Promise<object> {
   const stream = engine.resolveWritableStream(input);
   const entry = input as unknown as EntryInput;
-  checkRecordSize(stream, entry);
+  checkRecordSize(stream, entry, 'data');
   const shard = shardFor(stream, entry);
   const now = engine.clock.now();
   if (!shard.throttle.tryWrite(recordBytes(entry), now)) throw rateExceeded(engine, stream, shard);
   const ordering = input.SequenceNumberForOrdering as string | undefined;
-  if (ordering !== undefined) respectOrdering(engine, stream, ordering);
+  if (ordering !== undefined) checkOrdering(engine, stream, ordering);
   const record = newRecord(stream, shard, entry, now);
   await engine.storeRecords(stream, new Map([[shard, [record]]]));
   return {
@@ -42,10 +42,10 @@ export async function putRecords(engine: Engine, input: ParsedInput): Promise<ob
   const stream = engine.resolveWritableStream(input);
   const entries = input.Records as EntryInput[];
   let requestBytes = 0;
-  for (const entry of entries) {
-    checkRecordSize(stream, entry);
+  entries.forEach((entry, index) => {
+    checkRecordSize(stream, entry, `records.${index + 1}.member.data`);
     requestBytes += recordBytes(entry);
-  }
+  });
   const maxBytes = engine.options.putRecordsMaxBytes;
   if (requestBytes > maxBytes) {
     throw new AwsServiceError(
@@ -80,8 +80,7 @@ export async function putRecords(engine: Engine, input: ParsedInput): Promise<ob
 }
 
 export function getShardIterator(engine: Engine, input: ParsedInput): object {
-  const stream = engine.resolveStream(input);
-  const shard = engine.resolveShard(stream, input.ShardId as string);
+  const { stream, shard } = engine.resolveShard(input, input.ShardId as string);
   const type = input.ShardIteratorType as string;
   const starting = input.StartingSequenceNumber as string | undefined;
   const now = engine.clock.now();
@@ -124,6 +123,12 @@ export function getShardIterator(engine: Engine, input: ParsedInput): object {
         'Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.',
       );
     }
+    if (timestamp > now) {
+      throw new AwsServiceError(
+        'InvalidArgumentException',
+        `The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: ${timestamp}, currentTimestampInMillis: ${now}`,
+      );
+    }
     const record = shard.log.at(shard.log.indexAtOrAfterTime(timestamp));
     from = record ? record.sequenceNumber : latestPosition(stream, shard);
   }
@@ -148,14 +153,20 @@ export function getRecords(engine: Engine, input: ParsedInput): object {
       `Iterator expired. The iterator was created at time ${amzDate(position.issuedMs)} while right now it is ${amzDate(now)} which is further in the future than the tolerated delay of ${KINESIS_LIMITS.shardIteratorTtlMs} milliseconds.`,
     );
   }
-  const stream = engine.resolveStream({
-    StreamName: position.streamName,
-    ...(input.StreamARN === undefined ? {} : { StreamARN: input.StreamARN }),
-  });
+  const { stream, shard } = engine.resolveShard(
+    {
+      StreamName: position.streamName,
+      ...(input.StreamARN === undefined ? {} : { StreamARN: input.StreamARN }),
+    },
+    position.shardId,
+  );
   if (stream.state.createdMs !== position.streamCreatedMs) {
-    throw engine.streamNotFound(position.streamName);
+    // The iterator belongs to an earlier stream of the same name.
+    throw new AwsServiceError(
+      'ResourceNotFoundException',
+      `Shard ${position.shardId} in stream ${position.streamName} under account ${engine.options.accountId} does not exist`,
+    );
   }
-  const shard = engine.resolveShard(stream, position.shardId);
   if (!shard.throttle.tryRead(now)) throw rateExceeded(engine, stream, shard);
 
   const limit = (input.Limit as number | undefined) ?? KINESIS_LIMITS.getRecordsMaxRecords;
@@ -230,13 +241,14 @@ function recordBytes(entry: EntryInput): number {
   return entry.Data.length + Buffer.byteLength(entry.PartitionKey);
 }
 
-function checkRecordSize(stream: LiveStream, entry: EntryInput): void {
+/** `path` names the member as AWS does in the message: `data`, or `records.N.member.data`. */
+function checkRecordSize(stream: LiveStream, entry: EntryInput, path: string): void {
   const maxBytes = stream.state.maxRecordSizeKiB * 1024;
   if (entry.Data.length > maxBytes) {
     const length = entry.Data.length;
     throw new AwsServiceError(
       'ValidationException',
-      `1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=${length} cap=${length}]' at 'data' failed to satisfy constraint: Member must have length less than or equal to ${maxBytes}`,
+      `1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=${length} cap=${length}]' at '${path}' failed to satisfy constraint: Member must have length less than or equal to ${maxBytes}`,
     );
   }
   const bytes = recordBytes(entry);
@@ -294,19 +306,18 @@ function newRecord(
 }
 
 /**
- * SequenceNumberForOrdering: the record must get a sequence number above the given one. Ours
- * always increase across the stream, so only a number from the future needs the counter moved.
+ * SequenceNumberForOrdering must be a sequence number the stream handed out. Ours increase
+ * across the whole stream, so the new record's number is above it already; one that was never
+ * handed out (not ours, or from the future) is invalid, as AWS says.
  */
-function respectOrdering(engine: Engine, stream: LiveStream, ordering: string): void {
+function checkOrdering(engine: Engine, stream: LiveStream, ordering: string): void {
   const value = BigInt(ordering);
-  if (shardIndexOf(value) === undefined) {
+  if (shardIndexOf(value) === undefined || counterOf(value) >= stream.state.nextSequence) {
     throw new AwsServiceError(
       'InvalidArgumentException',
       `ExclusiveMinimumSequenceNumber ${ordering} used in PutRecord on stream ${stream.state.name} under account ${engine.options.accountId} is invalid.`,
     );
   }
-  const counter = counterOf(value);
-  if (counter >= stream.state.nextSequence) stream.state.nextSequence = counter + 1n;
 }
 
 function rateExceeded(engine: Engine, stream: LiveStream, shard: LiveShard): AwsServiceError {

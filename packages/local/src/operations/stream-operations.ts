@@ -89,8 +89,11 @@ export function describeStreamSummary(engine: Engine, input: ParsedInput): objec
   };
 }
 
+/** ListStreams returns at most this many names, whatever the Limit. */
+const LIST_STREAMS_MAX = 100;
+
 export function listStreams(engine: Engine, input: ParsedInput): object {
-  const limit = (input.Limit as number | undefined) ?? 100;
+  const limit = Math.min((input.Limit as number | undefined) ?? LIST_STREAMS_MAX, LIST_STREAMS_MAX);
   let after = input.ExclusiveStartStreamName as string | undefined;
   if (input.NextToken !== undefined) {
     after = decodePageToken(engine, input.NextToken as string, 'ListStreams').after;
@@ -220,13 +223,13 @@ export async function changeRetention(
   return {};
 }
 
-const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_./=+\-%@]*$/u;
 const MAX_TAGS = 50;
 
 export async function addTagsToStream(engine: Engine, input: ParsedInput): Promise<object> {
   const stream = engine.resolveStream(input);
   const tags = input.Tags as Record<string, string>;
-  checkTagCharacters([...Object.keys(tags), ...Object.values(tags)]);
+  checkTagCharacters(engine, stream, 'add tags to', [...Object.keys(tags), ...Object.values(tags)]);
   const merged = { ...stream.state.tags, ...tags };
   if (Object.keys(merged).length > MAX_TAGS) {
     throw new AwsServiceError(
@@ -242,7 +245,7 @@ export async function addTagsToStream(engine: Engine, input: ParsedInput): Promi
 export async function removeTagsFromStream(engine: Engine, input: ParsedInput): Promise<object> {
   const stream = engine.resolveStream(input);
   const keys = input.TagKeys as string[];
-  checkTagCharacters(keys);
+  checkTagCharacters(engine, stream, 'remove tags from', keys);
   const tags = { ...stream.state.tags };
   for (const key of keys) delete tags[key];
   stream.state.tags = tags;
@@ -279,11 +282,26 @@ export async function updateMaxRecordSize(engine: Engine, input: ParsedInput): P
   return {};
 }
 
-function checkTagCharacters(values: readonly string[]): void {
+/**
+ * Kinesis checks tag characters twice, with two messages: a general pattern (which lists `%`),
+ * then a stricter rule that refuses `%` after all.
+ */
+function checkTagCharacters(
+  engine: Engine,
+  stream: LiveStream,
+  action: 'add tags to' | 'remove tags from',
+  values: readonly string[],
+): void {
   if (values.some((value) => !TAG_CHARACTERS.test(value))) {
     throw new AwsServiceError(
       'InvalidArgumentException',
       'Some tags contain invalid characters. Valid characters: Unicode letters, digits, white space, _ . / = + - % @.',
+    );
+  }
+  if (values.some((value) => value.includes('%'))) {
+    throw new AwsServiceError(
+      'InvalidArgumentException',
+      `Failed to ${action} stream ${stream.state.name} under account ${engine.options.accountId} because some tags contained illegal characters. The allowed characters are Unicode letters, white-spaces, '_',',','/','=','+','-','@'.`,
     );
   }
 }

@@ -16,7 +16,7 @@ const partitionKey: Shape = { type: 'string', min: 1, max: 256 };
 /** The model allows 10 MiB (UpdateMaxRecordSize); each stream's own maximum is checked after. */
 const data: Shape = { type: 'blob', max: 10 * 1024 * 1024 };
 const tagKey = { type: 'string', min: 1, max: 128 } as const;
-const tagValue: Shape = { type: 'string', min: 0, max: 256 };
+const tagValue = { type: 'string', min: 0, max: 256 } as const;
 const nextToken: Shape = { type: 'string', min: 1, max: 1_048_576 };
 
 /** Every operation that addresses a stream takes its name or its ARN. */
@@ -111,12 +111,13 @@ export const API_SHAPES = {
       ShardId: shardId,
       ShardIteratorType: {
         type: 'string',
+        // In the order AWS lists them in its ValidationException message.
         enum: [
-          'AT_SEQUENCE_NUMBER',
           'AFTER_SEQUENCE_NUMBER',
-          'TRIM_HORIZON',
           'LATEST',
           'AT_TIMESTAMP',
+          'AT_SEQUENCE_NUMBER',
+          'TRIM_HORIZON',
         ],
       },
       StartingSequenceNumber: sequenceNumber,

@@ -24,10 +24,13 @@ export function createJsonHandler(
       (output) => send(response, requestId, 200, output),
       (error: unknown) => {
         if (error instanceof BodyTooLargeError) {
-          send(response, requestId, 413, {
-            __type: 'SerializationException',
-            message: error.message,
-          });
+          send(
+            response,
+            requestId,
+            413,
+            { __type: 'SerializationException', Message: error.message },
+            true,
+          );
           // The rest of the body is never read: end the HTTP/2 stream, or the HTTP/1 connection,
           // behind the answer.
           response.once('finish', () => {
@@ -99,13 +102,22 @@ function header(request: AnyRequest, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function send(response: AnyResponse, requestId: string, status: number, body: object): void {
+function send(
+  response: AnyResponse,
+  requestId: string,
+  status: number,
+  body: object,
+  closing = false,
+): void {
   if (response.headersSent || response.destroyed) return;
   const payload = Buffer.from(JSON.stringify(body));
-  response.writeHead(status, {
+  const headers: Record<string, string | number> = {
     'content-type': JSON_CONTENT_TYPE,
     'content-length': payload.length,
     'x-amzn-requestid': requestId,
-  });
+  };
+  // HTTP/1 only: HTTP/2 forbids the Connection header.
+  if (closing && !('stream' in response)) headers.connection = 'close';
+  response.writeHead(status, headers);
   response.end(payload);
 }

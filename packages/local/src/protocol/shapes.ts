@@ -36,7 +36,7 @@ export interface ListShape {
 export interface MapShape {
   readonly type: 'map';
   readonly key: StringShape;
-  readonly value: Shape;
+  readonly value: StringShape;
   readonly min?: number;
   readonly max?: number;
 }
@@ -138,7 +138,8 @@ function convert(shape: Shape, value: unknown): unknown {
         throw serializationError('Expected map or null');
       }
       if (Array.isArray(value)) throw serializationError('Start of list found where not expected');
-      const output: Record<string, unknown> = {};
+      // No prototype: a key such as `__proto__` is data like any other.
+      const output: Record<string, unknown> = Object.create(null);
       for (const [key, item] of Object.entries(value)) {
         if (item !== null) output[key] = convert(shape.value, item);
       }
@@ -270,18 +271,27 @@ function check(shape: Shape, value: unknown, path: string, violations: string[])
       const entries = Object.entries(value as Record<string, unknown>);
       const label = `{${entries.map(([key, item]) => `${key}=${item}`).join(', ')}}`;
       checkBounds(entries.length, shape, label, path, violations, 'length');
-      const badKey = entries.some(
-        ([key]) => key.length < (shape.key.min ?? 0) || key.length > (shape.key.max ?? Infinity),
-      );
-      if (badKey) {
+      // Keys and values are checked as a whole, as AWS reports them: against the map.
+      const outside = (text: string, bounds: StringShape) =>
+        text.length < (bounds.min ?? 0) || text.length > (bounds.max ?? Number.POSITIVE_INFINITY);
+      const describeBounds = (bounds: StringShape) =>
+        `[Member must have length less than or equal to ${bounds.max}, Member must have length greater than or equal to ${bounds.min}]`;
+      if (entries.some(([key]) => outside(key, shape.key))) {
         pushViolation(
           violations,
           label,
           path,
-          `Map keys must satisfy constraint: [Member must have length less than or equal to ${shape.key.max}, Member must have length greater than or equal to ${shape.key.min}]`,
+          `Map keys must satisfy constraint: ${describeBounds(shape.key)}`,
         );
       }
-      for (const [key, item] of entries) check(shape.value, item, `${path}.${key}`, violations);
+      if (entries.some(([, item]) => outside(item as string, shape.value))) {
+        pushViolation(
+          violations,
+          label,
+          path,
+          `Map value must satisfy constraint: ${describeBounds(shape.value)}`,
+        );
+      }
       return;
     }
     case 'structure':

@@ -87,7 +87,7 @@ describe('request shapes', () => {
         parseInput(API_SHAPES.GetShardIterator, { ShardId: 's', ShardIteratorType: 'OLDEST' }),
       ).message,
     ).toBe(
-      "1 validation error detected: Value 'OLDEST' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: [AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST, AT_TIMESTAMP]",
+      "1 validation error detected: Value 'OLDEST' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: [AFTER_SEQUENCE_NUMBER, LATEST, AT_TIMESTAMP, AT_SEQUENCE_NUMBER, TRIM_HORIZON]",
     );
     expect(
       failure(() => parseInput(API_SHAPES.GetRecords, { ShardIterator: 'x', Limit: 0 })).message,
