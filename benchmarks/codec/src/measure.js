@@ -1,6 +1,6 @@
 /**
- * The timing loop and its statistics: repeat a task for at least a given time, count the user
- * records it processed, and summarize runs as median and spread.
+ * The timing loop: repeat a task for at least a given time and count the user records it
+ * processed, after a full garbage collection. (The statistics of the runs are the harness's.)
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -35,26 +35,4 @@ export function measure(task, minMs) {
     elapsedMs = performance.now() - start;
   } while (elapsedMs < minMs);
   return { userRecordsPerSec: (userRecords * 1000) / elapsedMs, passes, elapsedMs };
-}
-
-/**
- * @param {number[]} values
- * @returns {number}
- */
-export function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const upper = sorted[middle] ?? Number.NaN;
-  return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] ?? Number.NaN) + upper) / 2;
-}
-
-/**
- * Median, extremes and relative spread ((max - min) / median) of a set of samples.
- * @param {number[]} values
- */
-export function summarize(values) {
-  const middle = median(values);
-  const min = Math.min(...values);
-  const max = Math.max(...values);
-  return { median: middle, min, max, relativeSpread: middle > 0 ? (max - min) / middle : 0 };
 }

@@ -1,33 +1,26 @@
 /**
- * Results: the result-file object of the benchmark protocol (BENCHMARKS.md), its Markdown table,
- * and writing both to benchmarks/results.
+ * Results: the result-file object of the benchmark protocol (BENCHMARKS.md), its Markdown table
+ * and report. (Writing them to benchmarks/results is the harness's.)
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { arch, cpus, platform, release } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { summarize } from './measure.js';
+import {
+  describeMachine,
+  formatRatio,
+  formatSpread,
+  formatThousands,
+  machineSummary,
+  markdownTable,
+  rateMetrics,
+  ratioMetrics,
+  resultDate,
+} from '@kinesis-kit/bench-harness';
 
 /**
  * @typedef {import('./scenarios.js').Scenario} Scenario
  * @typedef {import('./runner.js').Protocol} Protocol
  */
 
-/** Where full runs write codec.json and codec.md. */
-export const RESULTS_DIR = fileURLToPath(new URL('../../results/', import.meta.url));
-
 /** The ratio ours / aws-kinesis-agg the codec aims for, in both directions. */
 export const GOAL_RATIO = 3;
-
-/** CPU model, cores and Node version of this machine. */
-export function describeMachine() {
-  const all = cpus();
-  return {
-    cpu: all[0]?.model.trim() ?? 'unknown',
-    cores: all.length,
-    node: process.version,
-    os: `${platform()} ${release()} ${arch()}`,
-  };
-}
 
 /**
  * The result-file object. The first subject of each scenario is ours, the second the baseline;
@@ -40,28 +33,16 @@ export function describeMachine() {
 export function buildResults(scenarios, protocol, date) {
   return {
     benchmark: 'codec',
-    date: date.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    date: resultDate(date),
     machine: describeMachine(),
     protocol: { ...protocol, order: 'interleaved, subject order alternating per run' },
     scenarios: scenarios.flatMap((scenario) => {
       const [ours, baseline] = scenario.entries;
       return scenario.entries.map((entry) => {
-        const stats = summarize(entry.perRun);
         /** @type {Record<string, unknown>} */
-        const metrics = {
-          userRecordsPerSec: Math.round(stats.median),
-          userRecordsPerSecMin: Math.round(stats.min),
-          userRecordsPerSecMax: Math.round(stats.max),
-          relativeSpread: round(stats.relativeSpread, 4),
-          userRecordsPerSecPerRun: entry.perRun.map(Math.round),
-        };
+        const metrics = rateMetrics('userRecordsPerSec', entry.perRun);
         if (entry === ours && baseline) {
-          const pairs = entry.perRun.map(
-            (rate, run) => rate / (baseline.perRun[run] ?? Number.NaN),
-          );
-          metrics.ratioVsBaseline = round(stats.median / summarize(baseline.perRun).median, 3);
-          metrics.ratioVsBaselineMin = round(Math.min(...pairs), 3);
-          metrics.ratioVsBaselineMax = round(Math.max(...pairs), 3);
+          Object.assign(metrics, ratioMetrics('ratioVsBaseline', entry.perRun, baseline.perRun));
         }
         return {
           name: scenario.name,
@@ -77,28 +58,15 @@ export function buildResults(scenarios, protocol, date) {
 
 /** @typedef {ReturnType<typeof buildResults>} Results */
 
-/**
- * @param {number} value
- * @param {number} digits
- */
-function round(value, digits) {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
-}
-
-/** @param {number} value records/s */
-function compact(value) {
-  if (value >= 1e6) return `${(value / 1e6).toFixed(2)}M`;
-  if (value >= 1e3) return `${(value / 1e3).toFixed(0)}k`;
-  return value.toFixed(0);
-}
+/** Rates compact in the spread cells: whole thousands (`2k`, not `1.9k`). */
+const COMPACT = { smallThousandsDecimals: 0 };
 
 /** @param {Record<string, unknown>} metrics */
 function spreadCell(metrics) {
   const min = /** @type {number} */ (metrics.userRecordsPerSecMin);
   const max = /** @type {number} */ (metrics.userRecordsPerSecMax);
   const relative = /** @type {number} */ (metrics.relativeSpread);
-  return `${compact(min)}–${compact(max)} (${(relative * 100).toFixed(1)}%)`;
+  return formatSpread(min, max, relative, COMPACT);
 }
 
 /**
@@ -106,31 +74,36 @@ function spreadCell(metrics) {
  * @param {Results} results
  */
 export function toTable(results) {
-  const lines = [
-    '| Scenario | kinesis-kit rec/s | spread | aws-kinesis-agg rec/s | spread ' +
-      `| ratio (per-run range) | ≥ ${GOAL_RATIO}× |`,
-    '|---|--:|--:|--:|--:|--:|:-:|',
-  ];
   const names = [...new Set(results.scenarios.map((scenario) => scenario.name))];
-  for (const name of names) {
-    const rows = results.scenarios.filter((scenario) => scenario.name === name);
-    const ours = rows.find((row) => row.subject === 'kinesis-kit')?.metrics ?? {};
-    const theirs = rows.find((row) => row.subject === 'aws-kinesis-agg')?.metrics ?? {};
+  const rows = names.map((name) => {
+    const pair = results.scenarios.filter((scenario) => scenario.name === name);
+    const ours = pair.find((row) => row.subject === 'kinesis-kit')?.metrics ?? {};
+    const theirs = pair.find((row) => row.subject === 'aws-kinesis-agg')?.metrics ?? {};
     const ratio = /** @type {number} */ (ours.ratioVsBaseline);
-    const low = Number(ours.ratioVsBaselineMin).toFixed(2);
-    const range = `${low}–${Number(ours.ratioVsBaselineMax).toFixed(2)}`;
-    const cells = [
+    const low = Number(ours.ratioVsBaselineMin);
+    const high = Number(ours.ratioVsBaselineMax);
+    return [
       name,
-      Number(ours.userRecordsPerSec).toLocaleString('en-US'),
+      formatThousands(Number(ours.userRecordsPerSec)),
       spreadCell(ours),
-      Number(theirs.userRecordsPerSec).toLocaleString('en-US'),
+      formatThousands(Number(theirs.userRecordsPerSec)),
       spreadCell(theirs),
-      `${ratio.toFixed(2)}× (${range})`,
+      formatRatio(ratio, low, high, 2),
       ratio >= GOAL_RATIO ? 'yes' : 'no',
     ];
-    lines.push(`| ${cells.join(' | ')} |`);
-  }
-  return lines.join('\n');
+  });
+  return markdownTable(
+    [
+      { title: 'Scenario' },
+      { title: 'kinesis-kit rec/s', align: 'right' },
+      { title: 'spread', align: 'right' },
+      { title: 'aws-kinesis-agg rec/s', align: 'right' },
+      { title: 'spread', align: 'right' },
+      { title: 'ratio (per-run range)', align: 'right' },
+      { title: `≥ ${GOAL_RATIO}×`, align: 'center' },
+    ],
+    rows,
+  );
 }
 
 /**
@@ -142,12 +115,12 @@ export function toMarkdown(results) {
   const first = results.scenarios[0]?.params ?? {};
   return `# Codec benchmark: KPL aggregation, kinesis-kit vs aws-kinesis-agg
 
-Run on ${results.date}: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, \
-${machine.os}. See [benchmarks/codec/README.md](../codec/README.md) for what is measured.
+Run on ${results.date}: ${machineSummary(machine)}. See \
+[benchmarks/codec/README.md](../codec/README.md) for what is measured.
 
 User records per second (higher is better): median of ${protocol.runs} interleaved runs of \
 ≥ ${protocol.runMs / 1000} s per scenario and subject after a ${protocol.warmupMs / 1000} s \
-warm-up, each pass over ${Number(first.userRecordsPerPass).toLocaleString('en-US')} user records \
+warm-up, each pass over ${formatThousands(Number(first.userRecordsPerPass))} user records \
 with ${first.partitionKeyChars}-character random partition keys. Spread: min–max of the runs and \
 (max − min) / median. Ratio: kinesis-kit median / aws-kinesis-agg median, with the range of the \
 per-run ratios; the goal is ≥ ${GOAL_RATIO}× in both directions.
@@ -168,22 +141,8 @@ function aggregateSizes(results) {
     .filter((row) => row.params.direction === 'aggregate')
     .map((row) => {
       const { aggregatesPerPass, largestAggregateBytes } = row.params;
-      const largest = Number(largestAggregateBytes).toLocaleString('en-US');
+      const largest = formatThousands(Number(largestAggregateBytes));
       return `- ${row.name}, ${row.subject}: ${aggregatesPerPass} aggregates, largest ${largest} B`;
     })
     .join('\n');
-}
-
-/**
- * Writes codec.json and codec.md under benchmarks/results.
- * @param {Results} results
- * @returns {Promise<string[]>} the paths written
- */
-export async function writeResults(results) {
-  await mkdir(RESULTS_DIR, { recursive: true });
-  const json = `${RESULTS_DIR}codec.json`;
-  const markdown = `${RESULTS_DIR}codec.md`;
-  await writeFile(json, `${JSON.stringify(results, null, 2)}\n`);
-  await writeFile(markdown, toMarkdown(results));
-  return [json, markdown];
 }

@@ -2,6 +2,7 @@
  * The protocol: a warm-up, then measured runs, interleaved: in each run every scenario measures
  * every subject in turn, the order of the subjects alternating from one run to the next.
  */
+import { formatThousands, inRunOrder } from '@kinesis-kit/bench-harness';
 import { collectGarbage, measure } from './measure.js';
 
 /**
@@ -9,15 +10,6 @@ import { collectGarbage, measure } from './measure.js';
  * @typedef {import('./scenarios.js').Entry} Entry
  * @typedef {{ warmupMs: number, runMs: number, runs: number }} Protocol
  */
-
-/**
- * Subjects in the order a run measures them: as listed on even runs, reversed on odd ones.
- * @param {Entry[]} entries
- * @param {number} run
- */
-function inRunOrder(entries, run) {
-  return run % 2 === 0 ? entries : [...entries].reverse();
-}
 
 /**
  * @param {Entry} entry
@@ -59,7 +51,7 @@ export function runProtocol(scenarios, protocol, log) {
  */
 function progressLine(scenario, run, runs) {
   const rates = scenario.entries.map((entry) => {
-    const rate = Math.round(/** @type {number} */ (entry.perRun[run])).toLocaleString('en-US');
+    const rate = formatThousands(Math.round(/** @type {number} */ (entry.perRun[run])));
     return `${entry.subject.name} ${rate.padStart(11)} rec/s`;
   });
   const [ours, theirs] = scenario.entries.map((entry) => entry.perRun[run] ?? 0);

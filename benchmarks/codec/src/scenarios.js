@@ -2,6 +2,7 @@
  * The scenarios: aggregation and de-aggregation of each workload, each with one timed task per
  * subject. A task processes the whole workload once and returns how many user records it did.
  */
+import { UUID_LIKE_CHARS } from '@kinesis-kit/bench-harness';
 
 /**
  * @typedef {import('./subjects.js').Subject} Subject
@@ -11,9 +12,6 @@
  *   perRun: number[] }} Entry
  * @typedef {{ name: string, params: Record<string, unknown>, entries: Entry[] }} Scenario
  */
-
-/** Length of the workloads' partition keys. */
-const PARTITION_KEY_CHARS = 36;
 
 /**
  * @param {Subject[]} subjects
@@ -41,7 +39,7 @@ export function createScenarios(subjects, workloads, prebuilt) {
         params: {
           direction,
           recordBytes: workload.recordBytes,
-          partitionKeyChars: PARTITION_KEY_CHARS,
+          partitionKeyChars: UUID_LIKE_CHARS,
           userRecordsPerPass: workload.records.length,
         },
         entries,

@@ -1,0 +1,27 @@
+/**
+ * The end of a run: a --quick run checks that the results have the expected shape and writes
+ * nothing; a full run writes the result files.
+ */
+import { writeResults } from './results.js';
+
+/**
+ * @template {{ benchmark: string }} R
+ * @param {object} run
+ * @param {boolean} run.quick
+ * @param {R} run.results
+ * @param {() => string[]} run.shapeProblems what is wrong with the results' shape (quick runs)
+ * @param {(results: R) => string} run.toMarkdown the report (full runs)
+ * @param {(line: string) => void} run.log
+ * @returns {Promise<void>} rejects, listing the problems, when a quick run's shape is wrong
+ */
+export async function finishRun({ quick, results, shapeProblems, toMarkdown, log }) {
+  if (quick) {
+    const problems = shapeProblems();
+    if (problems.length !== 0) {
+      throw new Error(`results have the wrong shape:\n${problems.join('\n')}`);
+    }
+    log('\nquick run: results have the expected shape (no files written)');
+    return;
+  }
+  for (const path of await writeResults(results, toMarkdown(results))) log(`wrote ${path}`);
+}

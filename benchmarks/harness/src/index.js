@@ -1,0 +1,20 @@
+/**
+ * @kinesis-kit/bench-harness: what every benchmark shares. See README.md.
+ */
+
+export { parseBenchArgs, runMain } from './cli.js';
+export { finishRun } from './finish.js';
+export { describeMachine, loadAverage1m, machineSummary } from './machine.js';
+export { rateMetrics, ratioMetrics } from './metrics.js';
+export { inRunOrder } from './order.js';
+export { createPrng, randomBytes, UUID_LIKE_CHARS, uuidLike } from './random.js';
+export { RESULTS_DIR, resultDate, writeResults } from './results.js';
+export { positiveMetricProblems, shapeProblems } from './shape.js';
+export { median, percentile, round, summarize } from './stats.js';
+export {
+  formatCompact,
+  formatRatio,
+  formatSpread,
+  formatThousands,
+  markdownTable,
+} from './table.js';
