@@ -1,0 +1,212 @@
+import { FIREHOSE_LIMITS, InvalidArgumentError } from '@kinesis-kit/records';
+import type {
+  Context,
+  FirehoseTransformationEvent,
+  FirehoseTransformationEventRecord,
+  FirehoseTransformationResult,
+  FirehoseTransformationResultRecord,
+} from 'aws-lambda';
+import { DEFAULTS } from '../defaults.js';
+import { requireRange } from '../shared/require-range.js';
+import { decodeBase64, encodeBase64, isBase64 } from './base64.js';
+import { rememberFailureReasons } from './failure-reasons.js';
+import type { Logger } from './logger.js';
+import { silentLogger } from './logger.js';
+import { mapBounded } from './map-bounded.js';
+import { fitResponse } from './response-size.js';
+import { DEFAULT_FAILURE_REASON } from './results.js';
+import type {
+  DecodeAs,
+  DecodedData,
+  FirehoseTransformer,
+  TransformerContext,
+  TransformerRecord,
+  TransformOutcome,
+} from './types.js';
+
+/** Options of {@link defineTransformer}. */
+export interface TransformerOptions<D extends DecodeAs = 'bytes'> {
+  /**
+   * How the function receives `record.data`: `'bytes'` (a `Uint8Array`), `'text'` (UTF-8;
+   * invalid UTF-8 fails the record) or `'json'` (parsed; invalid JSON fails the record).
+   * @default 'bytes'
+   */
+  readonly decode?: D;
+  /**
+   * Records of one batch transformed at once. Output order always matches input order.
+   * @default 1
+   */
+  readonly concurrency?: number;
+  /**
+   * Told about every failed record (warn) with its id and reason.
+   * @default a silent logger
+   */
+  readonly logger?: Logger;
+}
+
+/** A transformer function: one record in, one outcome out (`ok`, `dropped` or `failed`). */
+export type TransformFunction<TData> = (
+  record: TransformerRecord<TData>,
+  context: TransformerContext,
+) => TransformOutcome | Promise<TransformOutcome>;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; reason: string };
+
+function decodeData(raw: Uint8Array, mode: DecodeAs): Decoded<unknown> {
+  if (mode === 'bytes') return { ok: true, value: raw };
+  let text: string;
+  try {
+    text = utf8.decode(raw);
+  } catch {
+    return { ok: false, reason: 'data is not valid UTF-8' };
+  }
+  if (mode === 'text') return { ok: true, value: text };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, reason: `data is not valid JSON: ${(error as Error).message}` };
+  }
+}
+
+function describeOutcomeProblem(outcome: unknown): string | undefined {
+  if (typeof outcome !== 'object' || outcome === null || !('result' in outcome)) {
+    return `the transformer returned ${String(outcome)} instead of ok(), dropped() or failed()`;
+  }
+  const { result } = outcome as { result: unknown };
+  if (result === 'Dropped') return undefined;
+  if (result === 'ProcessingFailed') {
+    const { reason } = outcome as { reason?: unknown };
+    return reason === undefined || typeof reason === 'string'
+      ? undefined
+      : 'failed() reason must be a string';
+  }
+  if (result !== 'Ok') return `the transformer returned an unknown result ${String(result)}`;
+  const { data, partitionKeys } = outcome as unknown as { data: unknown; partitionKeys?: unknown };
+  if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
+    return 'ok() data must be a string or a Uint8Array';
+  }
+  if (partitionKeys === undefined) return undefined;
+  const values = typeof partitionKeys === 'object' && partitionKeys !== null ? partitionKeys : {};
+  if (values !== partitionKeys || Object.values(values).some((v) => typeof v !== 'string')) {
+    return 'ok() partitionKeys must map names to strings';
+  }
+  return undefined;
+}
+
+function describeThrown(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}
+
+/**
+ * Turns a function of one record into a Firehose data-transformation Lambda handler. The handler
+ * decodes each record (base64, then bytes, text or JSON), calls `fn` with it and the Kinesis
+ * metadata when present, and answers every recordId exactly once, in input order, base64
+ * encoded. A throw or a record that cannot be decoded becomes ProcessingFailed with the reason;
+ * one record's failure never affects another. The response never exceeds 6,291,456 bytes:
+ * records that would push it over fail (ProcessingFailed, with a reason naming the cap) while
+ * earlier records keep their place; re-ingesting them instead, as AWS's blueprint does, is
+ * to come with `@kinesis-kit/producer`.
+ *
+ * @example
+ * ```ts
+ * import { defineTransformer, dropped, ok, toNdjson } from '@kinesis-kit/firehose';
+ *
+ * export const handler = defineTransformer(
+ *   (record) => {
+ *     const click = record.data as { url: string; bot?: boolean };
+ *     return click.bot ? dropped() : ok(toNdjson({ url: click.url }));
+ *   },
+ *   { decode: 'json' },
+ * );
+ * ```
+ */
+export function defineTransformer<D extends DecodeAs = 'bytes'>(
+  fn: TransformFunction<DecodedData<D>>,
+  options: TransformerOptions<D> = {},
+): FirehoseTransformer {
+  const mode: DecodeAs = options.decode ?? DEFAULTS.decode;
+  const concurrency = options.concurrency ?? DEFAULTS.concurrency;
+  requireRange('concurrency', concurrency, 1, Number.MAX_SAFE_INTEGER);
+  const logger = options.logger ?? silentLogger;
+
+  return async (event: FirehoseTransformationEvent, lambdaContext?: Context) => {
+    if (typeof event !== 'object' || event === null || !Array.isArray(event.records)) {
+      throw new InvalidArgumentError('event must be a Firehose transformation event with records');
+    }
+    const reasons = new Map<string, string>();
+    const fail = (input: FirehoseTransformationEventRecord, reason: string) => {
+      reasons.set(input.recordId, reason);
+      logger.warn('record failed', { recordId: input.recordId, reason });
+      // Echo the input as AWS's blueprints do, unless it is the bad base64 that failed it.
+      return {
+        recordId: input.recordId,
+        result: 'ProcessingFailed',
+        ...(isBase64(input.data) && { data: input.data }),
+      } as const;
+    };
+
+    const transformOne = async (
+      input: FirehoseTransformationEventRecord,
+      index: number,
+    ): Promise<FirehoseTransformationResultRecord> => {
+      const raw = decodeBase64(input.data);
+      if (raw === undefined) return fail(input, 'data is not valid base64');
+      const decoded = decodeData(raw, mode);
+      if (!decoded.ok) return fail(input, decoded.reason);
+      const record: TransformerRecord<unknown> = {
+        recordId: input.recordId,
+        data: decoded.value,
+        rawData: raw,
+        approximateArrivalTimestamp: input.approximateArrivalTimestamp,
+        ...(input.kinesisRecordMetadata && { kinesisRecordMetadata: input.kinesisRecordMetadata }),
+      };
+      const context: TransformerContext = {
+        invocationId: event.invocationId,
+        deliveryStreamArn: event.deliveryStreamArn,
+        region: event.region,
+        index,
+        ...(event.sourceKinesisStreamArn !== undefined && {
+          sourceKinesisStreamArn: event.sourceKinesisStreamArn,
+        }),
+        ...(lambdaContext !== undefined && { lambdaContext }),
+      };
+      let outcome: TransformOutcome;
+      try {
+        outcome = await fn(record as TransformerRecord<DecodedData<D>>, context);
+      } catch (error) {
+        return fail(input, describeThrown(error));
+      }
+      const problem = describeOutcomeProblem(outcome);
+      if (problem !== undefined) return fail(input, problem);
+      switch (outcome.result) {
+        case 'Dropped':
+          return { recordId: input.recordId, result: 'Dropped' };
+        case 'ProcessingFailed':
+          return fail(input, outcome.reason || DEFAULT_FAILURE_REASON);
+        case 'Ok':
+          return {
+            recordId: input.recordId,
+            result: 'Ok',
+            data: encodeBase64(outcome.data),
+            ...(outcome.partitionKeys && {
+              metadata: { partitionKeys: { ...outcome.partitionKeys } },
+            }),
+          };
+      }
+    };
+
+    const transformed = await mapBounded(event.records, concurrency, transformOne);
+    const fitted = fitResponse(transformed, FIREHOSE_LIMITS.lambdaMaxPayloadBytes);
+    for (const recordId of fitted.overflowed) {
+      const reason = `the response would exceed Firehose's ${FIREHOSE_LIMITS.lambdaMaxPayloadBytes.toLocaleString('en-US')}-byte limit`;
+      reasons.set(recordId, reason);
+      logger.warn('record failed', { recordId, reason });
+    }
+    const result: FirehoseTransformationResult = { records: fitted.records };
+    rememberFailureReasons(result, reasons);
+    return result;
+  };
+}
