@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { format } from 'node:util';
@@ -29,7 +28,11 @@ export async function runReadmeExample(
   );
   const entry = fileURLToPath(new URL('src/index.ts', packageDir));
   const runnable = source.replaceAll(`from '${packageName}'`, `from ${JSON.stringify(entry)}`);
-  const scratch = mkdtempSync(join(tmpdir(), 'readme-example-'));
+  // Inside the package (test-results/ is git-ignored), so that the example's other imports
+  // resolve through the workspace's node_modules as a user's would.
+  const scratchRoot = fileURLToPath(new URL('test-results/', packageDir));
+  mkdirSync(scratchRoot, { recursive: true });
+  const scratch = mkdtempSync(join(scratchRoot, 'readme-example-'));
   const file = join(scratch, 'example.ts');
   writeFileSync(file, runnable);
   const printed: string[] = [];

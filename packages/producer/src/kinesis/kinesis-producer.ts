@@ -1,0 +1,750 @@
+import {
+  KinesisClient,
+  PutRecordsCommand,
+  type PutRecordsResultEntry,
+} from '@aws-sdk/client-kinesis';
+import {
+  hashKeyOf,
+  KINESIS_LIMITS,
+  type ShardMap,
+  type UserRecord,
+  validateUserRecord,
+} from '@kinesis-kit/records';
+import {
+  type DeliveryAttempt,
+  DeliveryFailureCode,
+  ProducerClosedError,
+  RecordDeliveryError,
+} from '../errors.js';
+import { backoffMs } from '../shared/backoff.js';
+import { BufferCapacity } from '../shared/buffer-capacity.js';
+import { classifyError } from '../shared/classify-error.js';
+import { LatencyWindow } from '../shared/latency.js';
+import { type Logger, silentLogger } from '../shared/logger.js';
+import { RateCounter } from '../shared/rate-counter.js';
+import { tooLateToSend } from '../shared/send-budget.js';
+import { TypedEvents } from '../shared/typed-events.js';
+import { type Entry, type RequestRoom, takeEntries } from './entry-builder.js';
+import { type KinesisProducerOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { PendingRecord, type PutResult } from './pending-record.js';
+import { ShardDirectory } from './shard-directory.js';
+import { ShardQueue } from './shard-queue.js';
+import { ShardRateLimiter } from './shard-rate-limiter.js';
+
+/** A request the producer abandoned: no answer in time. Its records may have been stored. */
+class RequestTimeoutError extends Error {
+  override readonly name = 'RequestTimeout';
+
+  constructor(timeoutMs: number, cause: unknown) {
+    super(`no answer within ${timeoutMs} ms; the request was abandoned`, { cause });
+  }
+}
+
+/** The shard map could not be loaded for the first puts. */
+class ShardMapUnavailable extends Error {
+  readonly code: DeliveryFailureCode;
+  readonly attempts: readonly DeliveryAttempt[];
+  readonly lastError: unknown;
+
+  constructor(
+    code: DeliveryFailureCode,
+    message: string,
+    attempts: readonly DeliveryAttempt[],
+    lastError: unknown,
+  ) {
+    super(message);
+    this.code = code;
+    this.attempts = attempts;
+    this.lastError = lastError;
+  }
+}
+
+/** Least time between two shard map loads, so that a failing ListShards is not hammered. */
+const REFRESH_PAUSE_MS = 1000;
+
+/** Events of a {@link KinesisProducer}, by name. */
+export interface KinesisProducerEvents {
+  /** A PutRecords request was answered. */
+  batch_sent: {
+    kinesisRecords: number;
+    userRecords: number;
+    bytes: number;
+    failed: number;
+    ms: number;
+  };
+  /** A record failed a try and will be tried again. */
+  record_retried: { record: UserRecord; attempt: DeliveryAttempt };
+  /** A record will not be delivered; its put rejected with this error. */
+  record_failed: { error: RecordDeliveryError<UserRecord> };
+  /** A shard answered ProvisionedThroughputExceeded; the producer slowed down for it. */
+  shard_throttled: { shardId: string; rateFactor: number };
+  /** The shard map was (re)loaded. */
+  shards_refreshed: { openShards: number };
+}
+
+/** Per-shard figures of {@link KinesisProducer.metrics}. */
+export interface ShardMetrics {
+  readonly recordsPerSec: number;
+  readonly bytesPerSec: number;
+  readonly throttles: number;
+  readonly retries: number;
+  readonly queuedRecords: number;
+  /** The share of the shard's limits the producer currently allows itself. */
+  readonly rateFactor: number;
+}
+
+/** A snapshot of a producer's state. */
+export interface KinesisProducerMetrics {
+  readonly bufferedRecords: number;
+  readonly bufferedBytes: number;
+  readonly inFlightRequests: number;
+  readonly recordsDelivered: number;
+  readonly recordsFailed: number;
+  readonly recordsRetried: number;
+  /** From `put` to settled, delivered records only. */
+  readonly putLatencyMs: { readonly p50: number; readonly p99: number };
+  readonly shards: Readonly<Record<string, ShardMetrics>>;
+}
+
+interface ShardCounters {
+  readonly records: RateCounter;
+  readonly bytes: RateCounter;
+  throttles: number;
+  retries: number;
+}
+
+/**
+ * Writes records to a Kinesis data stream as fast as its shards allow, and never loses one: every
+ * `put` resolves once its record is stored, or rejects with a {@link RecordDeliveryError} that
+ * carries the record, every attempt and the last error.
+ *
+ * Records are aggregated per predicted shard (KPL format), collected into PutRecords requests
+ * (≤ 500 records, ≤ `maxBatchBytes`, after at most `lingerMs`), sent within each shard's limits
+ * (token buckets that adapt to throttling), and only the failed entries are retried, with
+ * exponential backoff and jitter, until `recordTtlMs`. Memory is bounded: when
+ * `maxBufferedBytes` or `maxBufferedRecords` is reached, `put` waits.
+ *
+ * @example
+ * ```ts
+ * const producer = new KinesisProducer({ streamName: 'clicks' });
+ * await producer.put({ partitionKey: 'user-1', data: Buffer.from('{"page":"/"}') });
+ * await producer.close();
+ * ```
+ */
+export class KinesisProducer implements AsyncDisposable {
+  readonly #options: ResolvedOptions;
+  readonly #client: KinesisClient;
+  readonly #ownsClient: boolean;
+  readonly #logger: Logger;
+  readonly #events: TypedEvents<KinesisProducerEvents>;
+  readonly #directory: ShardDirectory;
+  readonly #capacity: BufferCapacity;
+  readonly #queues = new Map<string, ShardQueue>();
+  readonly #counters = new Map<string, ShardCounters>();
+  readonly #pending = new Set<PendingRecord>();
+  /** One promise per put not yet settled, from the moment `put` is called: what flush awaits. */
+  readonly #inProgress = new Set<Promise<void>>();
+  readonly #latency = new LatencyWindow();
+  #inFlightRequests = 0;
+  #flushing = 0;
+  #closed = false;
+  #timer: NodeJS.Timeout | undefined;
+  #timerAtMs = Number.POSITIVE_INFINITY;
+  #pumpScheduled = false;
+  #rotation = 0;
+  #refreshWanted = false;
+  #firstMap: Promise<ShardMap> | undefined;
+  /** When the shard map was last (re)loaded or a reload was last tried. */
+  #refreshStartedMs = Date.now();
+  #delivered = 0;
+  #failed = 0;
+  #retried = 0;
+
+  constructor(options: KinesisProducerOptions) {
+    this.#options = resolveOptions(options);
+    this.#logger = options.logger ?? silentLogger;
+    this.#ownsClient = options.client === undefined;
+    this.#client = options.client ?? new KinesisClient({ maxAttempts: 1 });
+    this.#events = new TypedEvents((error) =>
+      this.#logger.warn(`a KinesisProducer listener threw: ${(error as Error)?.stack ?? error}`),
+    );
+    this.#directory = new ShardDirectory(this.#client, this.#options.stream);
+    this.#capacity = new BufferCapacity(
+      this.#options.maxBufferedBytes,
+      this.#options.maxBufferedRecords,
+    );
+  }
+
+  /** Subscribes to an event; returns the function that unsubscribes. */
+  on<K extends keyof KinesisProducerEvents>(
+    name: K,
+    listener: (event: KinesisProducerEvents[K]) => void,
+  ): () => void {
+    return this.#events.on(name, listener);
+  }
+
+  /**
+   * Hands a record to the producer. Resolves once it is stored, with where; rejects with a
+   * `RecordValidationError` at once for a record Kinesis would refuse, or with a
+   * `RecordDeliveryError` when it cannot be delivered (TTL reached, non-retriable error,
+   * aborted before it was sent). While the buffer is full, waits for room. An abort after the
+   * record was sent cannot unsend it: the put then settles with the real outcome.
+   */
+  put(record: UserRecord, options: { signal?: AbortSignal } = {}): Promise<PutResult> {
+    if (this.#closed) return Promise.reject(new ProducerClosedError());
+    let recordBytes: number;
+    try {
+      recordBytes = validateUserRecord(record).recordBytes;
+      options.signal?.throwIfAborted();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    let markSettled!: () => void;
+    const settled = new Promise<void>((resolve) => {
+      markSettled = resolve;
+    });
+    this.#inProgress.add(settled);
+    return new Promise<PutResult>((resolve, reject) => {
+      // The put's own promise settles first, then flush() waiters learn of it.
+      const finish = () => {
+        this.#inProgress.delete(settled);
+        markSettled();
+      };
+      const enqueue = (map: ShardMap) => {
+        const pending = new PendingRecord(
+          record,
+          recordBytes,
+          hashKeyOf(record),
+          Date.now(),
+          this.#options.recordTtlMs,
+          (result) => {
+            resolve(result);
+            finish();
+          },
+          (error) => {
+            reject(error);
+            finish();
+          },
+        );
+        this.#enqueue(pending, this.#queueFor(map, pending.hashKey), options.signal);
+      };
+      // With room and a shard map, the record is queued now, in the order puts are called.
+      const map = this.#directory.map;
+      if (map && this.#capacity.tryAcquire(recordBytes)) {
+        enqueue(map);
+        return;
+      }
+      this.#admit(record, recordBytes, options.signal).then(enqueue, (error: unknown) => {
+        reject(error);
+        finish();
+      });
+    });
+  }
+
+  /** Waits for buffer room and the shard map; the record's bytes are then held until it settles. */
+  async #admit(
+    record: UserRecord,
+    recordBytes: number,
+    signal: AbortSignal | undefined,
+  ): Promise<ShardMap> {
+    await this.#capacity.acquire(recordBytes, signal);
+    try {
+      return this.#directory.map ?? (await this.#firstShardMap());
+    } catch (error) {
+      this.#capacity.release(recordBytes);
+      if (!(error instanceof ShardMapUnavailable)) throw error;
+      throw new RecordDeliveryError(error.code, error.message, {
+        record,
+        attempts: error.attempts,
+        lastError: error.lastError,
+      });
+    }
+  }
+
+  #enqueue(pending: PendingRecord, queue: ShardQueue, signal: AbortSignal | undefined): void {
+    this.#pending.add(pending);
+    queue.push(pending);
+    if (signal) {
+      const onAbort = () => {
+        if (pending.sent || pending.settled || !queue.remove(pending)) return;
+        this.#fail(
+          pending,
+          DeliveryFailureCode.Aborted,
+          'put aborted before the record was sent',
+          signal.reason,
+        );
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      pending.onSettled = () => signal.removeEventListener('abort', onAbort);
+    }
+    this.#schedulePump();
+  }
+
+  /** Puts many records; the results settle like `Promise.allSettled` of each put. */
+  putMany(
+    records: Iterable<UserRecord>,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<PromiseSettledResult<PutResult>[]> {
+    return Promise.allSettled([...records].map((record) => this.put(record, options)));
+  }
+
+  /** Sends what is buffered now, without waiting for `lingerMs`; resolves once all of it settled. */
+  async flush(): Promise<void> {
+    const waiting = [...this.#inProgress];
+    if (waiting.length === 0) return;
+    this.#flushing++;
+    this.#schedulePump();
+    try {
+      await Promise.all(waiting);
+    } finally {
+      this.#flushing--;
+    }
+  }
+
+  /** Flushes, then refuses new puts and releases the client it built. Idempotent. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.flush();
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#ownsClient) this.#client.destroy();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** A snapshot of throughput, backlog and latency, per shard and overall. */
+  metrics(): KinesisProducerMetrics {
+    const now = Date.now();
+    const shards: Record<string, ShardMetrics> = {};
+    for (const [shardId, counters] of this.#counters) {
+      const queue = this.#queues.get(shardId);
+      shards[shardId] = {
+        recordsPerSec: counters.records.perSecond(now),
+        bytesPerSec: counters.bytes.perSecond(now),
+        throttles: counters.throttles,
+        retries: counters.retries,
+        queuedRecords: queue?.size ?? 0,
+        rateFactor: queue?.limiter.factor ?? 1,
+      };
+    }
+    return {
+      bufferedRecords: this.#capacity.records,
+      bufferedBytes: this.#capacity.bytes,
+      inFlightRequests: this.#inFlightRequests,
+      recordsDelivered: this.#delivered,
+      recordsFailed: this.#failed,
+      recordsRetried: this.#retried,
+      putLatencyMs: this.#latency.percentiles(),
+      shards,
+    };
+  }
+
+  #queueFor(map: ShardMap, hashKey: bigint): ShardQueue {
+    const shardId = map.shardForHashKey(hashKey).shardId;
+    let queue = this.#queues.get(shardId);
+    if (!queue) {
+      queue = new ShardQueue(
+        shardId,
+        new ShardRateLimiter(
+          KINESIS_LIMITS.shardWriteRecordsPerSec,
+          KINESIS_LIMITS.shardWriteBytesPerSec,
+          Date.now(),
+        ),
+      );
+      this.#queues.set(shardId, queue);
+    }
+    return queue;
+  }
+
+  #schedulePump(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    setImmediate(() => {
+      this.#pumpScheduled = false;
+      this.#pump();
+    });
+  }
+
+  /** Sends as many requests as may go now, then sets the timer for the next chance. */
+  #pump(): void {
+    const now = Date.now();
+    const sinceRefresh = now - this.#refreshStartedMs;
+    // A wanted refresh still waits a second after the last one, so that a failing ListShards
+    // is not called again on every answer.
+    if (
+      (this.#refreshWanted && sinceRefresh >= REFRESH_PAUSE_MS) ||
+      sinceRefresh >= this.#options.shardMapRefreshMs
+    ) {
+      this.#refreshShards(now);
+    }
+    this.#expireQueued(now);
+    while (this.#inFlightRequests < this.#options.maxInFlightRequests) {
+      const entries = this.#buildRequest(now);
+      if (entries.length === 0) break;
+      void this.#send(entries);
+    }
+    this.#armTimer(now);
+  }
+
+  /** One request's entries, taken from every shard that may send now, fairly in turn. */
+  #buildRequest(now: number): Entry[] {
+    const { maxBatchRecords, maxBatchBytes, aggregation, maxAggregatedBytes, ordered } =
+      this.#options;
+    const room: RequestRoom = { entries: maxBatchRecords, bytes: maxBatchBytes };
+    const queues = [...this.#queues.values()];
+    const entries: Entry[] = [];
+    for (let step = 0; step < queues.length && room.entries > 0; step++) {
+      const queue = queues[(this.#rotation + step) % queues.length] as ShardQueue;
+      if (!this.#mayTake(queue, now)) continue;
+      entries.push(
+        ...takeEntries(
+          queue,
+          room,
+          { aggregation, maxAggregatedBytes, maxEntries: ordered ? 1 : maxBatchRecords },
+          now,
+        ),
+      );
+    }
+    this.#rotation = (this.#rotation + 1) % Math.max(1, queues.length);
+    return entries;
+  }
+
+  #mayTake(queue: ShardQueue, now: number): boolean {
+    const head = queue.peek();
+    if (!head || now < queue.notBeforeMs) return false;
+    if (this.#options.ordered && queue.inFlight > 0) return false;
+    if (!queue.limiter.allows(this.#worthSending(queue), now)) return false;
+    return (
+      this.#flushing > 0 ||
+      this.#closed ||
+      now - head.enqueuedMs >= this.#options.lingerMs ||
+      queue.bytes >= (this.#options.aggregation ? this.#options.maxAggregatedBytes : Infinity) ||
+      queue.size >= this.#options.maxBatchRecords
+    );
+  }
+
+  /**
+   * Fails queued records whose TTL has passed while they waited (for the shard's rate, a backoff
+   * or the linger time). Queues are oldest first, so only their heads need looking at.
+   */
+  #expireQueued(now: number): void {
+    for (const queue of this.#queues.values()) {
+      for (
+        let head = queue.peek();
+        head !== undefined && tooLateToSend(head.deadlineMs, now);
+        head = queue.peek()
+      ) {
+        queue.shift();
+        const last = head.attempts.at(-1);
+        const message =
+          `the record was not delivered within recordTtlMs (${this.#options.recordTtlMs} ms)` +
+          (last
+            ? `; last error ${last.errorCode}: ${last.errorMessage}`
+            : ': it waited for its shard (rate limit or backoff) and was never sent');
+        this.#fail(
+          head,
+          DeliveryFailureCode.RecordTtlExpired,
+          message,
+          head.lastError ?? new Error(message),
+        );
+      }
+    }
+  }
+
+  /**
+   * How many bytes a shard should be allowed before it sends: a whole aggregate when that much
+   * is queued, so that a rate-limited shard sends full aggregates rather than one tiny one each
+   * time a token drips in; when flushing, just the first record.
+   */
+  #worthSending(queue: ShardQueue): number {
+    const head = queue.peek();
+    if (!head) return 0;
+    if (!this.#options.aggregation || this.#flushing > 0 || this.#closed) {
+      return Math.min(head.recordBytes, this.#options.maxAggregatedBytes);
+    }
+    return Math.max(
+      Math.min(head.recordBytes, this.#options.maxAggregatedBytes),
+      Math.min(queue.bytes, this.#options.maxAggregatedBytes),
+    );
+  }
+
+  /** Wakes the producer when the next queued record may go (or expire). */
+  #armTimer(now: number): void {
+    let next = Number.POSITIVE_INFINITY;
+    for (const queue of this.#queues.values()) {
+      const head = queue.peek();
+      if (!head) continue;
+      if (this.#options.ordered && queue.inFlight > 0) continue;
+      const due = Math.max(
+        this.#flushing > 0 || this.#closed ? now : head.enqueuedMs + this.#options.lingerMs,
+        queue.notBeforeMs,
+        now + queue.limiter.waitMs(this.#worthSending(queue), now),
+      );
+      next = Math.min(next, due, head.deadlineMs);
+    }
+    if (this.#inFlightRequests >= this.#options.maxInFlightRequests)
+      next = Number.POSITIVE_INFINITY;
+    if (this.#refreshWanted) next = Math.min(next, this.#refreshStartedMs + REFRESH_PAUSE_MS);
+    if (next === Number.POSITIVE_INFINITY) return;
+    if (this.#timer && this.#timerAtMs <= next) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timerAtMs = next;
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#timerAtMs = Number.POSITIVE_INFINITY;
+        this.#pump();
+      },
+      Math.max(0, next - now),
+    );
+  }
+
+  async #send(entries: Entry[]): Promise<void> {
+    this.#inFlightRequests++;
+    const sentAtMs = Date.now();
+    for (const entry of entries) {
+      entry.queue.inFlight++;
+      for (const user of entry.users) user.sent = true;
+    }
+    // A request that never answers must not hold its records past their TTL; abandoning it
+    // sooner (at its first record's deadline) would resend the others that may have landed.
+    let latestDeadline = 0;
+    for (const entry of entries) {
+      for (const user of entry.users) latestDeadline = Math.max(latestDeadline, user.deadlineMs);
+    }
+    const timeoutMs = Math.max(
+      1,
+      Math.min(this.#options.requestTimeoutMs, latestDeadline - sentAtMs),
+    );
+    const timeout = AbortSignal.timeout(timeoutMs);
+    let results: PutRecordsResultEntry[] | undefined;
+    let failure: unknown;
+    try {
+      const output = await this.#client.send(
+        new PutRecordsCommand({
+          ...this.#options.stream,
+          Records: entries.map((entry) => ({
+            Data: entry.data,
+            PartitionKey: entry.partitionKey,
+            ...(entry.explicitHashKey === undefined
+              ? {}
+              : { ExplicitHashKey: entry.explicitHashKey }),
+          })),
+        }),
+        { abortSignal: timeout },
+      );
+      results = output.Records ?? [];
+    } catch (error) {
+      failure = timeout.aborted ? new RequestTimeoutError(timeoutMs, error) : error;
+    }
+    const now = Date.now();
+    let failed = 0;
+    const throttled = new Set<ShardQueue>();
+    entries.forEach((entry, index) => {
+      entry.queue.inFlight--;
+      const result = results?.[index];
+      if (result?.SequenceNumber !== undefined && result.ShardId !== undefined) {
+        this.#succeeded(entry, result.ShardId, result.SequenceNumber, now);
+        return;
+      }
+      failed++;
+      const cause = failure ?? result;
+      const classified =
+        failure !== undefined
+          ? classifyError(failure)
+          : {
+              code: result?.ErrorCode ?? 'MissingResult',
+              message: result?.ErrorMessage ?? 'PutRecords returned no result for this entry',
+              retriable: result?.ErrorCode !== undefined,
+            };
+      if (classified.code === 'ProvisionedThroughputExceededException') throttled.add(entry.queue);
+      this.#failedEntry(
+        entry,
+        { sentAtMs, errorCode: classified.code, errorMessage: classified.message },
+        classified.retriable,
+        cause,
+        now,
+      );
+    });
+    // One throttled answer slows its shard once, however many of its entries it refused.
+    for (const queue of throttled) {
+      queue.limiter.throttled(now);
+      this.#countersFor(queue.shardId).throttles++;
+      this.#events.emit('shard_throttled', () => ({
+        shardId: queue.shardId,
+        rateFactor: queue.limiter.factor,
+      }));
+    }
+    this.#inFlightRequests--;
+    this.#events.emit('batch_sent', () => ({
+      kinesisRecords: entries.length,
+      userRecords: entries.reduce((sum, entry) => sum + entry.users.length, 0),
+      bytes: entries.reduce((sum, entry) => sum + entry.bytes, 0),
+      failed,
+      ms: now - sentAtMs,
+    }));
+    this.#pump();
+  }
+
+  #succeeded(entry: Entry, shardId: string, sequenceNumber: string, now: number): void {
+    if (shardId !== entry.queue.shardId) this.#refreshWanted = true;
+    const counters = this.#countersFor(shardId);
+    counters.records.add(entry.users.length, now);
+    counters.bytes.add(entry.bytes, now);
+    entry.users.forEach((user, index) => {
+      this.#delivered++;
+      this.#latency.add(now - user.enqueuedMs);
+      this.#settle(user);
+      user.resolve({
+        shardId,
+        sequenceNumber,
+        subSequenceNumber: entry.aggregated ? index : undefined,
+        attempts: user.attempts.length + 1,
+      });
+    });
+  }
+
+  #failedEntry(
+    entry: Entry,
+    attempt: DeliveryAttempt,
+    retriable: boolean,
+    cause: unknown,
+    now: number,
+  ): void {
+    const queue = entry.queue;
+    const counters = this.#countersFor(queue.shardId);
+    const retry: PendingRecord[] = [];
+    for (const user of entry.users) {
+      user.attempts.push(attempt);
+      user.lastError = cause;
+      if (!retriable) {
+        this.#fail(
+          user,
+          DeliveryFailureCode.NonRetriable,
+          `Kinesis refused the record: ${attempt.errorCode}: ${attempt.errorMessage}`,
+          cause,
+        );
+      } else if (now + this.#options.initialBackoffMs >= user.deadlineMs) {
+        this.#fail(
+          user,
+          DeliveryFailureCode.RecordTtlExpired,
+          `the record was not delivered within recordTtlMs (${this.#options.recordTtlMs} ms); last error ${attempt.errorCode}: ${attempt.errorMessage}`,
+          cause,
+        );
+      } else {
+        retry.push(user);
+      }
+    }
+    if (retry.length === 0) return;
+    counters.retries += retry.length;
+    this.#retried += retry.length;
+    const attempts = retry[0]?.attempts.length ?? 1;
+    queue.notBeforeMs = Math.max(
+      queue.notBeforeMs,
+      now + backoffMs(attempts, this.#options.initialBackoffMs, this.#options.maxBackoffMs),
+    );
+    for (const user of retry)
+      this.#events.emit('record_retried', () => ({ record: user.record, attempt }));
+    this.#requeue(retry);
+  }
+
+  /** Puts retried records back at the front of their (current) shard's queue, in order. */
+  #requeue(records: PendingRecord[]): void {
+    const map = this.#directory.map;
+    if (!map) return;
+    const byQueue = new Map<ShardQueue, PendingRecord[]>();
+    for (const record of records) {
+      const queue = this.#queueFor(map, record.hashKey);
+      const list = byQueue.get(queue);
+      if (list) list.push(record);
+      else byQueue.set(queue, [record]);
+    }
+    for (const [queue, list] of byQueue) queue.unshift(list);
+  }
+
+  /** Reloads the shard map, then moves records queued for shards that closed to their successors. */
+  #refreshShards(now: number): void {
+    this.#refreshWanted = false;
+    this.#refreshStartedMs = now;
+    this.#directory.load().then(
+      (map) => {
+        this.#events.emit('shards_refreshed', () => ({ openShards: map.openShards.length }));
+        for (const [shardId, queue] of this.#queues) {
+          if (map.isOpen(shardId)) continue;
+          const records = queue.drain();
+          if (queue.inFlight === 0) this.#queues.delete(shardId);
+          this.#requeue(records);
+        }
+        this.#schedulePump();
+      },
+      (error: unknown) => {
+        this.#logger.warn(`reloading the shard map failed: ${classifyError(error).message}`);
+      },
+    );
+  }
+
+  #countersFor(shardId: string): ShardCounters {
+    let counters = this.#counters.get(shardId);
+    if (!counters) {
+      counters = { records: new RateCounter(), bytes: new RateCounter(), throttles: 0, retries: 0 };
+      this.#counters.set(shardId, counters);
+    }
+    return counters;
+  }
+
+  #fail(pending: PendingRecord, code: DeliveryFailureCode, message: string, cause: unknown): void {
+    const error = new RecordDeliveryError(code, message, {
+      record: pending.record,
+      attempts: [...pending.attempts],
+      lastError: cause,
+    });
+    this.#failed++;
+    this.#settle(pending);
+    pending.reject(error);
+    this.#events.emit('record_failed', () => ({ error }));
+  }
+
+  #settle(pending: PendingRecord): void {
+    if (!this.#pending.delete(pending)) return;
+    this.#capacity.release(pending.recordBytes);
+  }
+
+  /**
+   * The first shard map, loaded once for every put waiting on it (so that they queue in put
+   * order), retrying transient failures for up to `recordTtlMs`; records that cannot be routed
+   * fail like records that cannot be delivered.
+   */
+  #firstShardMap(): Promise<ShardMap> {
+    this.#firstMap ??= this.#loadWithRetries().finally(() => {
+      this.#firstMap = undefined;
+    });
+    return this.#firstMap;
+  }
+
+  async #loadWithRetries(): Promise<ShardMap> {
+    const deadline = Date.now() + this.#options.recordTtlMs;
+    const attempts: DeliveryAttempt[] = [];
+    for (;;) {
+      const sentAtMs = Date.now();
+      try {
+        return await this.#directory.load();
+      } catch (error) {
+        const { code, message, retriable } = classifyError(error);
+        attempts.push({ sentAtMs, errorCode: code, errorMessage: message });
+        const { initialBackoffMs, maxBackoffMs } = this.#options;
+        const delay = backoffMs(attempts.length, initialBackoffMs, maxBackoffMs);
+        if (!retriable || Date.now() + delay >= deadline) {
+          throw new ShardMapUnavailable(
+            retriable ? DeliveryFailureCode.RecordTtlExpired : DeliveryFailureCode.NonRetriable,
+            `cannot list the stream's shards: ${code}: ${message}`,
+            attempts,
+            error,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+}
