@@ -1,11 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import {
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type KinesisClient,
-  ListShardsCommand,
-} from '@aws-sdk/client-kinesis';
-import { deaggregate, type StoredRecord, type UserRecord } from '@kinesis-kit/records';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { StoredRecord, UserRecord } from '@kinesis-kit/records';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   DeliveryFailureCode,
@@ -21,7 +16,7 @@ import {
   startFaultProxy,
 } from './support/fault-proxy.js';
 import { createStream, useLocalKinesis } from './support/local.js';
-import { readStream } from './support/read-stream.js';
+import { readCaughtUp, readStream } from './support/read-stream.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -205,43 +200,6 @@ function expectPutOrderPerKey(stored: readonly StoredRecord[]): number {
     checked++;
   }
   return checked;
-}
-
-/**
- * Every record of a stream, de-aggregated, read within the `aws` profile's read limits: a read
- * blocks the shard's next one for its bytes / 2 MiB/s, so rather than call again to find the
- * end (and be throttled, as `readStream` would be), this stops once caught up.
- */
-async function readCaughtUp(client: KinesisClient, streamName: string): Promise<StoredRecord[]> {
-  const { Shards = [] } = await client.send(new ListShardsCommand({ StreamName: streamName }));
-  const records: StoredRecord[] = [];
-  for (const shard of Shards) {
-    const shardId = shard.ShardId as string;
-    let { ShardIterator: iterator } = await client.send(
-      new GetShardIteratorCommand({
-        StreamName: streamName,
-        ShardId: shardId,
-        ShardIteratorType: 'TRIM_HORIZON',
-      }),
-    );
-    while (iterator) {
-      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator }));
-      for (const record of page.Records ?? []) {
-        records.push(
-          ...deaggregate({
-            partitionKey: record.PartitionKey as string,
-            data: record.Data as Uint8Array,
-            sequenceNumber: record.SequenceNumber as string,
-            approximateArrivalTimestamp: record.ApproximateArrivalTimestamp as Date,
-            shardId,
-          }),
-        );
-      }
-      if (page.MillisBehindLatest === 0) break;
-      iterator = page.NextShardIterator;
-    }
-  }
-  return records;
 }
 
 describe('KinesisProducer on a network that drops, delays and fails requests', () => {

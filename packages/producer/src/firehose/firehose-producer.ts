@@ -7,14 +7,17 @@ import {
   type DeliveryAttempt,
   DeliveryFailureCode,
   ProducerClosedError,
-  RecordDeliveryError,
+  type RecordDeliveryError,
 } from '../errors.js';
 import { backoffMs } from '../shared/backoff.js';
 import { BufferCapacity } from '../shared/buffer-capacity.js';
 import { classifyError } from '../shared/classify-error.js';
-import { LatencyWindow } from '../shared/latency.js';
 import { type Logger, silentLogger } from '../shared/logger.js';
+import { PumpScheduler } from '../shared/pump-scheduler.js';
+import { PutSettler, ttlExpiredMessage } from '../shared/put-settler.js';
+import { PutTracker } from '../shared/put-tracker.js';
 import { RateCounter } from '../shared/rate-counter.js';
+import { RecordQueue } from '../shared/record-queue.js';
 import { tooLateToSend } from '../shared/send-budget.js';
 import { TypedEvents } from '../shared/typed-events.js';
 import {
@@ -29,7 +32,6 @@ import {
 } from './options.js';
 import { PendingFirehoseRecord } from './pending-record.js';
 import { type FirehoseEntry, takeBatch } from './record-packing.js';
-import { RecordQueue } from './record-queue.js';
 
 /** Events of a {@link FirehoseProducer}, by name. */
 export interface FirehoseProducerEvents {
@@ -105,24 +107,17 @@ export class FirehoseProducer implements AsyncDisposable {
   readonly #logger: Logger;
   readonly #events: TypedEvents<FirehoseProducerEvents>;
   readonly #capacity: BufferCapacity;
-  readonly #queue = new RecordQueue();
-  readonly #pending = new Set<PendingFirehoseRecord>();
-  /** Puts waiting for buffer room, settled either way: what `flush()` waits for besides. */
-  readonly #waitingForRoom = new Set<Promise<void>>();
-  readonly #latency = new LatencyWindow();
+  /** The records waiting to be sent, oldest first; its `bytes` count data + delimiters. */
+  readonly #queue = new RecordQueue<PendingFirehoseRecord>();
+  readonly #puts = new PutTracker();
+  readonly #settler: PutSettler<FirehoseRecord, FirehosePutResult>;
+  readonly #scheduler = new PumpScheduler(() => this.#pump());
   readonly #deliveredRecordsRate = new RateCounter();
   readonly #deliveredBytesRate = new RateCounter();
   #inFlightRequests = 0;
-  #flushing = 0;
-  #closed = false;
   /** No call before this time: the backoff after a failure, for the whole delivery stream. */
   #notBeforeMs = 0;
-  #timer: NodeJS.Timeout | undefined;
-  #timerAtMs = Number.POSITIVE_INFINITY;
-  #pumpScheduled = false;
-  #delivered = 0;
   #firehoseRecordsDelivered = 0;
-  #failed = 0;
   #retried = 0;
   #throttles = 0;
 
@@ -138,6 +133,12 @@ export class FirehoseProducer implements AsyncDisposable {
       this.#options.maxBufferedBytes,
       this.#options.maxBufferedRecords,
     );
+    this.#settler = new PutSettler({
+      capacity: this.#capacity,
+      service: 'Firehose',
+      recordTtlMs: this.#options.recordTtlMs,
+      onFailed: (error) => this.#events.emit('record_failed', () => ({ error })),
+    });
   }
 
   /** Subscribes to an event; returns the function that unsubscribes. */
@@ -158,77 +159,56 @@ export class FirehoseProducer implements AsyncDisposable {
    * the record was sent cannot unsend it: the put then settles with the real outcome.
    */
   put(record: FirehoseRecord, options: { signal?: AbortSignal } = {}): Promise<FirehosePutResult> {
+    let recordBytes: number;
+    const signal = options.signal;
     try {
-      if (this.#closed) throw new ProducerClosedError();
-      const recordBytes = validateFirehoseRecord(record, this.#options.delimiter.byteLength);
-      const signal = options.signal;
-      if (signal?.aborted) throw this.#abortedBeforeQueued(record, signal);
-      // With room now, the record is queued in this tick, so a flush() or close() called right
-      // after put() includes it.
-      if (this.#capacity.tryAcquire(recordBytes)) return this.#enqueue(record, recordBytes, signal);
-      const waiting = this.#putWhenRoom(record, recordBytes, signal);
-      const settled = waiting.then(
-        () => undefined,
-        () => undefined,
-      );
-      this.#waitingForRoom.add(settled);
-      void settled.then(() => this.#waitingForRoom.delete(settled));
-      return waiting;
+      if (this.#puts.closed) throw new ProducerClosedError();
+      recordBytes = validateFirehoseRecord(record, this.#options.delimiter.byteLength);
+      if (signal?.aborted) throw this.#settler.abortedBeforeQueued(record, signal.reason);
     } catch (error) {
       return Promise.reject(error);
     }
+    return this.#puts.track<FirehosePutResult>((resolve, reject) => {
+      const enqueue = () => {
+        const pending = new PendingFirehoseRecord(
+          record,
+          recordBytes,
+          Date.now(),
+          this.#options.recordTtlMs,
+          resolve,
+          reject,
+        );
+        this.#settler.hold(pending);
+        this.#queue.push(pending);
+        this.#settler.failOnAbort(pending, signal, () => this.#queue.remove(pending));
+        this.#scheduler.soon();
+      };
+      // With room now, the record is queued in this tick, so a flush() or close() called right
+      // after put() includes it.
+      if (this.#capacity.tryAcquire(recordBytes)) enqueue();
+      else this.#enqueueWhenRoom(record, recordBytes, signal, enqueue).catch(reject);
+    });
   }
 
-  async #putWhenRoom(
+  /** Waits for buffer room, then queues the record; its bytes are held until it settles. */
+  async #enqueueWhenRoom(
     record: FirehoseRecord,
     recordBytes: number,
     signal: AbortSignal | undefined,
-  ): Promise<FirehosePutResult> {
+    enqueue: () => void,
+  ): Promise<void> {
     try {
       await this.#capacity.acquire(recordBytes, signal);
     } catch (error) {
-      if (signal?.aborted) throw this.#abortedBeforeQueued(record, signal);
+      if (signal?.aborted) throw this.#settler.abortedBeforeQueued(record, signal.reason);
       throw error;
     }
     // Aborted between admission and now: the abort event has passed, so no listener would see it.
     if (signal?.aborted) {
       this.#capacity.release(recordBytes);
-      throw this.#abortedBeforeQueued(record, signal);
+      throw this.#settler.abortedBeforeQueued(record, signal.reason);
     }
-    return this.#enqueue(record, recordBytes, signal);
-  }
-
-  #enqueue(
-    record: FirehoseRecord,
-    recordBytes: number,
-    signal: AbortSignal | undefined,
-  ): Promise<FirehosePutResult> {
-    return new Promise<FirehosePutResult>((resolve, reject) => {
-      const pending = new PendingFirehoseRecord(
-        record,
-        recordBytes,
-        Date.now(),
-        this.#options.recordTtlMs,
-        resolve,
-        reject,
-      );
-      this.#pending.add(pending);
-      this.#queue.push(pending);
-      if (signal) {
-        const onAbort = () => {
-          if (pending.sent || pending.settled || !this.#queue.remove(pending)) return;
-          this.#fail(
-            pending,
-            DeliveryFailureCode.Aborted,
-            'put aborted before the record was sent',
-            signal.reason,
-          );
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-        pending.onSettled = () => signal.removeEventListener('abort', onAbort);
-      }
-      this.#schedulePump();
-    });
+    enqueue();
   }
 
   /** Puts many records; the results settle like `Promise.allSettled` of each put. */
@@ -243,17 +223,8 @@ export class FirehoseProducer implements AsyncDisposable {
    * Sends what is buffered now, without waiting for `lingerMs`; resolves once every record
    * handed to `put` so far settled (those still waiting for buffer room included).
    */
-  async flush(): Promise<void> {
-    const waiting = [...this.#waitingForRoom];
-    for (const pending of this.#pending) waiting.push(pending.done);
-    if (waiting.length === 0) return;
-    this.#flushing++;
-    this.#schedulePump();
-    try {
-      await Promise.all(waiting);
-    } finally {
-      this.#flushing--;
-    }
+  flush(): Promise<void> {
+    return this.#puts.flush(() => this.#scheduler.soon());
   }
 
   /**
@@ -261,10 +232,9 @@ export class FirehoseProducer implements AsyncDisposable {
    * and releases the client it built. Idempotent.
    */
   async close(): Promise<void> {
-    this.#closed = true;
+    this.#puts.close();
     await this.flush();
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#scheduler.cancel();
     if (this.#ownsClient) this.#client.destroy();
   }
 
@@ -279,24 +249,15 @@ export class FirehoseProducer implements AsyncDisposable {
       bufferedRecords: this.#capacity.records,
       bufferedBytes: this.#capacity.bytes,
       inFlightRequests: this.#inFlightRequests,
-      recordsDelivered: this.#delivered,
-      recordsFailed: this.#failed,
+      recordsDelivered: this.#settler.delivered,
+      recordsFailed: this.#settler.failed,
       recordsRetried: this.#retried,
       firehoseRecordsDelivered: this.#firehoseRecordsDelivered,
       recordsPerSec: this.#deliveredRecordsRate.perSecond(now),
       bytesPerSec: this.#deliveredBytesRate.perSecond(now),
       throttles: this.#throttles,
-      putLatencyMs: this.#latency.percentiles(),
+      putLatencyMs: this.#settler.latency.percentiles(),
     };
-  }
-
-  #schedulePump(): void {
-    if (this.#pumpScheduled) return;
-    this.#pumpScheduled = true;
-    setImmediate(() => {
-      this.#pumpScheduled = false;
-      this.#pump();
-    });
   }
 
   /** Sends as many calls as may go now, then sets the timer for the next chance. */
@@ -327,8 +288,7 @@ export class FirehoseProducer implements AsyncDisposable {
       ? Math.min(maxBatchBytes, maxBatchRecords * maxPackedBytes)
       : maxBatchBytes;
     return (
-      this.#flushing > 0 ||
-      this.#closed ||
+      this.#puts.hurried ||
       now - head.enqueuedMs >= lingerMs ||
       this.#queue.bytes >= fullBytes ||
       (!packing && this.#queue.size >= maxBatchRecords)
@@ -345,22 +305,12 @@ export class FirehoseProducer implements AsyncDisposable {
     let next = head.deadlineMs;
     if (this.#inFlightRequests < this.#options.maxInFlightRequests) {
       const due = Math.max(
-        this.#flushing > 0 || this.#closed ? now : head.enqueuedMs + this.#options.lingerMs,
+        this.#puts.hurried ? now : head.enqueuedMs + this.#options.lingerMs,
         this.#notBeforeMs,
       );
       next = Math.min(next, due);
     }
-    if (this.#timer && this.#timerAtMs <= next) return;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timerAtMs = next;
-    this.#timer = setTimeout(
-      () => {
-        this.#timer = undefined;
-        this.#timerAtMs = Number.POSITIVE_INFINITY;
-        this.#pump();
-      },
-      Math.max(0, next - now),
-    );
+    this.#scheduler.at(next, now);
   }
 
   async #send(entries: FirehoseEntry[]): Promise<void> {
@@ -452,10 +402,7 @@ export class FirehoseProducer implements AsyncDisposable {
     this.#deliveredRecordsRate.add(entry.users.length, now);
     this.#deliveredBytesRate.add(entry.data.byteLength, now);
     for (const user of entry.users) {
-      this.#delivered++;
-      this.#latency.add(now - user.enqueuedMs);
-      this.#settle(user);
-      user.resolve({ recordId, attempts: user.attempts.length + 1 });
+      this.#settler.deliver(user, { recordId, attempts: user.attempts.length + 1 }, now);
     }
   }
 
@@ -490,21 +437,7 @@ export class FirehoseProducer implements AsyncDisposable {
     const retry: { user: PendingFirehoseRecord; attempt: DeliveryAttempt }[] = [];
     for (const { entry, attempt, retriable, cause } of failed) {
       for (const user of entry.users) {
-        if (!retriable) {
-          this.#fail(
-            user,
-            DeliveryFailureCode.NonRetriable,
-            `Firehose refused the record: ${attempt.errorCode}: ${attempt.errorMessage}`,
-            cause,
-          );
-        } else if (now + delay >= user.deadlineMs) {
-          this.#fail(
-            user,
-            DeliveryFailureCode.RecordTtlExpired,
-            `the record was not delivered within recordTtlMs (${this.#options.recordTtlMs} ms); last error ${attempt.errorCode}: ${attempt.errorMessage}`,
-            cause,
-          );
-        } else {
+        if (!this.#settler.failIfFinal(user, attempt, retriable, cause, now + delay)) {
           retry.push({ user, attempt });
         }
       }
@@ -521,50 +454,11 @@ export class FirehoseProducer implements AsyncDisposable {
 
   /** Fails a record whose TTL passed while it waited in the queue (for linger, backoff or room). */
   #expire(pending: PendingFirehoseRecord): void {
-    const last = pending.attempts.at(-1);
-    this.#fail(
+    this.#settler.fail(
       pending,
       DeliveryFailureCode.RecordTtlExpired,
-      `the record was not delivered within recordTtlMs (${this.#options.recordTtlMs} ms)${
-        last ? `; last error ${last.errorCode}: ${last.errorMessage}` : '; it was never sent'
-      }`,
+      ttlExpiredMessage(this.#options.recordTtlMs, pending.attempts.at(-1), '; it was never sent'),
       pending.lastError,
     );
-  }
-
-  #abortedBeforeQueued(
-    record: FirehoseRecord,
-    signal: AbortSignal,
-  ): RecordDeliveryError<FirehoseRecord> {
-    const error = new RecordDeliveryError(
-      DeliveryFailureCode.Aborted,
-      'put aborted before the record was sent',
-      { record, attempts: [], lastError: signal.reason },
-    );
-    this.#failed++;
-    this.#events.emit('record_failed', () => ({ error }));
-    return error;
-  }
-
-  #fail(
-    pending: PendingFirehoseRecord,
-    code: DeliveryFailureCode,
-    message: string,
-    cause: unknown,
-  ): void {
-    const error = new RecordDeliveryError(code, message, {
-      record: pending.record,
-      attempts: [...pending.attempts],
-      lastError: cause,
-    });
-    this.#failed++;
-    this.#settle(pending);
-    pending.reject(error);
-    this.#events.emit('record_failed', () => ({ error }));
-  }
-
-  #settle(pending: PendingFirehoseRecord): void {
-    if (!this.#pending.delete(pending)) return;
-    this.#capacity.release(pending.recordBytes);
   }
 }

@@ -1,6 +1,7 @@
 import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import { FIREHOSE_LIMITS, InvalidArgumentError } from '@kinesis-kit/records';
 import { DEFAULTS } from '../defaults.js';
+import { checkRanges } from '../shared/check-ranges.js';
 import type { Logger } from '../shared/logger.js';
 
 /** Options of {@link FirehoseProducer}. Every one but the delivery stream has a default (`defaults.ts`). */
@@ -95,7 +96,7 @@ export function resolveFirehoseOptions(options: FirehoseProducerOptions): Resolv
     initialBackoffMs: options.initialBackoffMs ?? DEFAULTS.initialBackoffMs,
     maxBackoffMs: options.maxBackoffMs ?? DEFAULTS.maxBackoffMs,
   };
-  const ranges: [keyof ResolvedFirehoseOptions, number, number][] = [
+  checkRanges(resolved, [
     ['maxPackedBytes', 1, FIREHOSE_LIMITS.maxRecordBytes],
     ['maxBatchRecords', 1, FIREHOSE_LIMITS.putRecordBatchMaxRecords],
     ['maxBatchBytes', 1, FIREHOSE_LIMITS.putRecordBatchMaxBytes],
@@ -106,12 +107,6 @@ export function resolveFirehoseOptions(options: FirehoseProducerOptions): Resolv
     ['maxInFlightRequests', 1, 1024],
     ['initialBackoffMs', 1, 60_000],
     ['maxBackoffMs', 1, 600_000],
-  ];
-  for (const [key, min, max] of ranges) {
-    const value = resolved[key] as number;
-    if (!Number.isFinite(value) || value < min || value > max) {
-      throw new InvalidArgumentError(`${key} must be from ${min} to ${max}, got ${value}`);
-    }
-  }
+  ]);
   return resolved;
 }

@@ -1,6 +1,6 @@
+import type { RecordQueue } from '../shared/record-queue.js';
 import { tooLateToSend } from '../shared/send-budget.js';
 import type { PendingFirehoseRecord } from './pending-record.js';
-import type { RecordQueue } from './record-queue.js';
 
 /** One Firehose record of a PutRecordBatch call, and the records put that it carries. */
 export interface FirehoseEntry {
@@ -26,7 +26,7 @@ export interface BatchLimits {
  * `onExpired` instead of being sent.
  */
 export function takeBatch(
-  queue: RecordQueue,
+  queue: RecordQueue<PendingFirehoseRecord>,
   limits: BatchLimits,
   nowMs: number,
   onExpired: (record: PendingFirehoseRecord) => void,

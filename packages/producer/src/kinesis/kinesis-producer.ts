@@ -19,8 +19,10 @@ import {
 import { backoffMs } from '../shared/backoff.js';
 import { BufferCapacity } from '../shared/buffer-capacity.js';
 import { classifyError } from '../shared/classify-error.js';
-import { LatencyWindow } from '../shared/latency.js';
 import { type Logger, silentLogger } from '../shared/logger.js';
+import { PumpScheduler } from '../shared/pump-scheduler.js';
+import { PutSettler, ttlExpiredMessage } from '../shared/put-settler.js';
+import { PutTracker } from '../shared/put-tracker.js';
 import { RateCounter } from '../shared/rate-counter.js';
 import { tooLateToSend } from '../shared/send-budget.js';
 import { TypedEvents } from '../shared/typed-events.js';
@@ -141,23 +143,15 @@ export class KinesisProducer implements AsyncDisposable {
   readonly #capacity: BufferCapacity;
   readonly #queues = new Map<string, ShardQueue>();
   readonly #counters = new Map<string, ShardCounters>();
-  readonly #pending = new Set<PendingRecord>();
-  /** One promise per put not yet settled, from the moment `put` is called: what flush awaits. */
-  readonly #inProgress = new Set<Promise<void>>();
-  readonly #latency = new LatencyWindow();
+  readonly #puts = new PutTracker();
+  readonly #settler: PutSettler<UserRecord, PutResult>;
+  readonly #scheduler = new PumpScheduler(() => this.#pump());
   #inFlightRequests = 0;
-  #flushing = 0;
-  #closed = false;
-  #timer: NodeJS.Timeout | undefined;
-  #timerAtMs = Number.POSITIVE_INFINITY;
-  #pumpScheduled = false;
   #rotation = 0;
   #refreshWanted = false;
   #firstMap: Promise<ShardMap> | undefined;
   /** When the shard map was last (re)loaded or a reload was last tried. */
   #refreshStartedMs = Date.now();
-  #delivered = 0;
-  #failed = 0;
   #retried = 0;
 
   constructor(options: KinesisProducerOptions) {
@@ -173,6 +167,12 @@ export class KinesisProducer implements AsyncDisposable {
       this.#options.maxBufferedBytes,
       this.#options.maxBufferedRecords,
     );
+    this.#settler = new PutSettler({
+      capacity: this.#capacity,
+      service: 'Kinesis',
+      recordTtlMs: this.#options.recordTtlMs,
+      onFailed: (error) => this.#events.emit('record_failed', () => ({ error })),
+    });
   }
 
   /** Subscribes to an event; returns the function that unsubscribes. */
@@ -191,7 +191,7 @@ export class KinesisProducer implements AsyncDisposable {
    * record was sent cannot unsend it: the put then settles with the real outcome.
    */
   put(record: UserRecord, options: { signal?: AbortSignal } = {}): Promise<PutResult> {
-    if (this.#closed) return Promise.reject(new ProducerClosedError());
+    if (this.#puts.closed) return Promise.reject(new ProducerClosedError());
     let recordBytes: number;
     try {
       recordBytes = validateUserRecord(record).recordBytes;
@@ -199,17 +199,7 @@ export class KinesisProducer implements AsyncDisposable {
     } catch (error) {
       return Promise.reject(error);
     }
-    let markSettled!: () => void;
-    const settled = new Promise<void>((resolve) => {
-      markSettled = resolve;
-    });
-    this.#inProgress.add(settled);
-    return new Promise<PutResult>((resolve, reject) => {
-      // The put's own promise settles first, then flush() waiters learn of it.
-      const finish = () => {
-        this.#inProgress.delete(settled);
-        markSettled();
-      };
+    return this.#puts.track<PutResult>((resolve, reject) => {
       const enqueue = (map: ShardMap) => {
         const pending = new PendingRecord(
           record,
@@ -217,14 +207,8 @@ export class KinesisProducer implements AsyncDisposable {
           hashKeyOf(record),
           Date.now(),
           this.#options.recordTtlMs,
-          (result) => {
-            resolve(result);
-            finish();
-          },
-          (error) => {
-            reject(error);
-            finish();
-          },
+          resolve,
+          reject,
         );
         this.#enqueue(pending, this.#queueFor(map, pending.hashKey), options.signal);
       };
@@ -234,10 +218,7 @@ export class KinesisProducer implements AsyncDisposable {
         enqueue(map);
         return;
       }
-      this.#admit(record, recordBytes, options.signal).then(enqueue, (error: unknown) => {
-        reject(error);
-        finish();
-      });
+      this.#admit(record, recordBytes, options.signal).then(enqueue, reject);
     });
   }
 
@@ -262,22 +243,10 @@ export class KinesisProducer implements AsyncDisposable {
   }
 
   #enqueue(pending: PendingRecord, queue: ShardQueue, signal: AbortSignal | undefined): void {
-    this.#pending.add(pending);
+    this.#settler.hold(pending);
     queue.push(pending);
-    if (signal) {
-      const onAbort = () => {
-        if (pending.sent || pending.settled || !queue.remove(pending)) return;
-        this.#fail(
-          pending,
-          DeliveryFailureCode.Aborted,
-          'put aborted before the record was sent',
-          signal.reason,
-        );
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      pending.onSettled = () => signal.removeEventListener('abort', onAbort);
-    }
-    this.#schedulePump();
+    this.#settler.failOnAbort(pending, signal, () => queue.remove(pending));
+    this.#scheduler.soon();
   }
 
   /** Puts many records; the results settle like `Promise.allSettled` of each put. */
@@ -289,24 +258,15 @@ export class KinesisProducer implements AsyncDisposable {
   }
 
   /** Sends what is buffered now, without waiting for `lingerMs`; resolves once all of it settled. */
-  async flush(): Promise<void> {
-    const waiting = [...this.#inProgress];
-    if (waiting.length === 0) return;
-    this.#flushing++;
-    this.#schedulePump();
-    try {
-      await Promise.all(waiting);
-    } finally {
-      this.#flushing--;
-    }
+  flush(): Promise<void> {
+    return this.#puts.flush(() => this.#scheduler.soon());
   }
 
   /** Flushes, then refuses new puts and releases the client it built. Idempotent. */
   async close(): Promise<void> {
-    this.#closed = true;
+    this.#puts.close();
     await this.flush();
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#scheduler.cancel();
     if (this.#ownsClient) this.#client.destroy();
   }
 
@@ -333,10 +293,10 @@ export class KinesisProducer implements AsyncDisposable {
       bufferedRecords: this.#capacity.records,
       bufferedBytes: this.#capacity.bytes,
       inFlightRequests: this.#inFlightRequests,
-      recordsDelivered: this.#delivered,
-      recordsFailed: this.#failed,
+      recordsDelivered: this.#settler.delivered,
+      recordsFailed: this.#settler.failed,
       recordsRetried: this.#retried,
-      putLatencyMs: this.#latency.percentiles(),
+      putLatencyMs: this.#settler.latency.percentiles(),
       shards,
     };
   }
@@ -356,15 +316,6 @@ export class KinesisProducer implements AsyncDisposable {
       this.#queues.set(shardId, queue);
     }
     return queue;
-  }
-
-  #schedulePump(): void {
-    if (this.#pumpScheduled) return;
-    this.#pumpScheduled = true;
-    setImmediate(() => {
-      this.#pumpScheduled = false;
-      this.#pump();
-    });
   }
 
   /** Sends as many requests as may go now, then sets the timer for the next chance. */
@@ -417,8 +368,7 @@ export class KinesisProducer implements AsyncDisposable {
     if (this.#options.ordered && queue.inFlight > 0) return false;
     if (!queue.limiter.allows(this.#worthSending(queue), now)) return false;
     return (
-      this.#flushing > 0 ||
-      this.#closed ||
+      this.#puts.hurried ||
       now - head.enqueuedMs >= this.#options.lingerMs ||
       queue.bytes >= (this.#options.aggregation ? this.#options.maxAggregatedBytes : Infinity) ||
       queue.size >= this.#options.maxBatchRecords
@@ -437,13 +387,12 @@ export class KinesisProducer implements AsyncDisposable {
         head = queue.peek()
       ) {
         queue.shift();
-        const last = head.attempts.at(-1);
-        const message =
-          `the record was not delivered within recordTtlMs (${this.#options.recordTtlMs} ms)` +
-          (last
-            ? `; last error ${last.errorCode}: ${last.errorMessage}`
-            : ': it waited for its shard (rate limit or backoff) and was never sent');
-        this.#fail(
+        const message = ttlExpiredMessage(
+          this.#options.recordTtlMs,
+          head.attempts.at(-1),
+          ': it waited for its shard (rate limit or backoff) and was never sent',
+        );
+        this.#settler.fail(
           head,
           DeliveryFailureCode.RecordTtlExpired,
           message,
@@ -461,7 +410,7 @@ export class KinesisProducer implements AsyncDisposable {
   #worthSending(queue: ShardQueue): number {
     const head = queue.peek();
     if (!head) return 0;
-    if (!this.#options.aggregation || this.#flushing > 0 || this.#closed) {
+    if (!this.#options.aggregation || this.#puts.hurried) {
       return Math.min(head.recordBytes, this.#options.maxAggregatedBytes);
     }
     return Math.max(
@@ -478,7 +427,7 @@ export class KinesisProducer implements AsyncDisposable {
       if (!head) continue;
       if (this.#options.ordered && queue.inFlight > 0) continue;
       const due = Math.max(
-        this.#flushing > 0 || this.#closed ? now : head.enqueuedMs + this.#options.lingerMs,
+        this.#puts.hurried ? now : head.enqueuedMs + this.#options.lingerMs,
         queue.notBeforeMs,
         now + queue.limiter.waitMs(this.#worthSending(queue), now),
       );
@@ -487,18 +436,7 @@ export class KinesisProducer implements AsyncDisposable {
     if (this.#inFlightRequests >= this.#options.maxInFlightRequests)
       next = Number.POSITIVE_INFINITY;
     if (this.#refreshWanted) next = Math.min(next, this.#refreshStartedMs + REFRESH_PAUSE_MS);
-    if (next === Number.POSITIVE_INFINITY) return;
-    if (this.#timer && this.#timerAtMs <= next) return;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timerAtMs = next;
-    this.#timer = setTimeout(
-      () => {
-        this.#timer = undefined;
-        this.#timerAtMs = Number.POSITIVE_INFINITY;
-        this.#pump();
-      },
-      Math.max(0, next - now),
-    );
+    this.#scheduler.at(next, now);
   }
 
   async #send(entries: Entry[]): Promise<void> {
@@ -594,15 +532,16 @@ export class KinesisProducer implements AsyncDisposable {
     counters.records.add(entry.users.length, now);
     counters.bytes.add(entry.bytes, now);
     entry.users.forEach((user, index) => {
-      this.#delivered++;
-      this.#latency.add(now - user.enqueuedMs);
-      this.#settle(user);
-      user.resolve({
-        shardId,
-        sequenceNumber,
-        subSequenceNumber: entry.aggregated ? index : undefined,
-        attempts: user.attempts.length + 1,
-      });
+      this.#settler.deliver(
+        user,
+        {
+          shardId,
+          sequenceNumber,
+          subSequenceNumber: entry.aggregated ? index : undefined,
+          attempts: user.attempts.length + 1,
+        },
+        now,
+      );
     });
   }
 
@@ -619,23 +558,8 @@ export class KinesisProducer implements AsyncDisposable {
     for (const user of entry.users) {
       user.attempts.push(attempt);
       user.lastError = cause;
-      if (!retriable) {
-        this.#fail(
-          user,
-          DeliveryFailureCode.NonRetriable,
-          `Kinesis refused the record: ${attempt.errorCode}: ${attempt.errorMessage}`,
-          cause,
-        );
-      } else if (now + this.#options.initialBackoffMs >= user.deadlineMs) {
-        this.#fail(
-          user,
-          DeliveryFailureCode.RecordTtlExpired,
-          `the record was not delivered within recordTtlMs (${this.#options.recordTtlMs} ms); last error ${attempt.errorCode}: ${attempt.errorMessage}`,
-          cause,
-        );
-      } else {
-        retry.push(user);
-      }
+      const retryAtMs = now + this.#options.initialBackoffMs;
+      if (!this.#settler.failIfFinal(user, attempt, retriable, cause, retryAtMs)) retry.push(user);
     }
     if (retry.length === 0) return;
     counters.retries += retry.length;
@@ -677,7 +601,7 @@ export class KinesisProducer implements AsyncDisposable {
           if (queue.inFlight === 0) this.#queues.delete(shardId);
           this.#requeue(records);
         }
-        this.#schedulePump();
+        this.#scheduler.soon();
       },
       (error: unknown) => {
         this.#logger.warn(`reloading the shard map failed: ${classifyError(error).message}`);
@@ -692,23 +616,6 @@ export class KinesisProducer implements AsyncDisposable {
       this.#counters.set(shardId, counters);
     }
     return counters;
-  }
-
-  #fail(pending: PendingRecord, code: DeliveryFailureCode, message: string, cause: unknown): void {
-    const error = new RecordDeliveryError(code, message, {
-      record: pending.record,
-      attempts: [...pending.attempts],
-      lastError: cause,
-    });
-    this.#failed++;
-    this.#settle(pending);
-    pending.reject(error);
-    this.#events.emit('record_failed', () => ({ error }));
-  }
-
-  #settle(pending: PendingRecord): void {
-    if (!this.#pending.delete(pending)) return;
-    this.#capacity.release(pending.recordBytes);
   }
 
   /**

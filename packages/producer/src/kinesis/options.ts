@@ -1,6 +1,7 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { InvalidArgumentError, KINESIS_LIMITS } from '@kinesis-kit/records';
 import { DEFAULTS } from '../defaults.js';
+import { checkRanges } from '../shared/check-ranges.js';
 import type { Logger } from '../shared/logger.js';
 import type { StreamAddress } from './shard-directory.js';
 
@@ -96,7 +97,7 @@ export function resolveOptions(options: KinesisProducerOptions): ResolvedOptions
   if (typeof name !== 'string' || name.length === 0) {
     throw new InvalidArgumentError('streamName or streamARN must be a non-empty string');
   }
-  const ranges: [keyof ResolvedOptions, number, number][] = [
+  checkRanges(resolved, [
     ['maxAggregatedBytes', 64, KINESIS_LIMITS.maxRecordBytes],
     ['maxBatchRecords', 1, KINESIS_LIMITS.putRecordsMaxRecords],
     ['maxBatchBytes', 1024, KINESIS_LIMITS.putRecordsMaxBytes],
@@ -109,12 +110,6 @@ export function resolveOptions(options: KinesisProducerOptions): ResolvedOptions
     ['shardMapRefreshMs', 1000, 24 * 3_600_000],
     ['initialBackoffMs', 1, 60_000],
     ['maxBackoffMs', 1, 600_000],
-  ];
-  for (const [key, min, max] of ranges) {
-    const value = resolved[key] as number;
-    if (!Number.isFinite(value) || value < min || value > max) {
-      throw new InvalidArgumentError(`${key} must be from ${min} to ${max}, got ${value}`);
-    }
-  }
+  ]);
   return resolved;
 }

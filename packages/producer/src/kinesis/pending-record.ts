@@ -1,5 +1,5 @@
 import type { UserRecord } from '@kinesis-kit/records';
-import type { DeliveryAttempt } from '../errors.js';
+import { PendingPut } from '../shared/pending-put.js';
 
 /** Where a delivered record was stored. */
 export interface PutResult {
@@ -11,24 +11,13 @@ export interface PutResult {
   readonly attempts: number;
 }
 
-/** A record handed to `put` and not yet settled. */
-export class PendingRecord {
-  readonly record: UserRecord;
-  /** Data + partition key bytes: what the shard limits count. */
-  readonly recordBytes: number;
+/**
+ * A Kinesis record handed to `put` and not yet settled. `recordBytes` counts data + partition
+ * key bytes, what the shard limits count; the hash key says which shard's queue it waits in,
+ * again after a retry or a reshard.
+ */
+export class PendingRecord extends PendingPut<UserRecord, PutResult> {
   readonly hashKey: bigint;
-  readonly enqueuedMs: number;
-  readonly deadlineMs: number;
-  readonly attempts: DeliveryAttempt[] = [];
-  /** The error of the last failed try. */
-  lastError: unknown;
-  /** Set once the record has been sent at least once: an abort can no longer take it back. */
-  sent = false;
-  settled = false;
-  /** Called once when the record settles (to drop an abort listener). */
-  onSettled: (() => void) | undefined;
-  readonly #resolve: (result: PutResult) => void;
-  readonly #reject: (error: unknown) => void;
 
   constructor(
     record: UserRecord,
@@ -39,27 +28,7 @@ export class PendingRecord {
     resolve: (result: PutResult) => void,
     reject: (error: unknown) => void,
   ) {
-    this.record = record;
-    this.recordBytes = recordBytes;
+    super(record, recordBytes, nowMs, ttlMs, resolve, reject);
     this.hashKey = hashKey;
-    this.enqueuedMs = nowMs;
-    this.deadlineMs = nowMs + ttlMs;
-    this.#resolve = resolve;
-    this.#reject = reject;
-  }
-
-  resolve(result: PutResult): void {
-    if (this.#finish()) this.#resolve(result);
-  }
-
-  reject(error: unknown): void {
-    if (this.#finish()) this.#reject(error);
-  }
-
-  #finish(): boolean {
-    if (this.settled) return false;
-    this.settled = true;
-    this.onSettled?.();
-    return true;
   }
 }

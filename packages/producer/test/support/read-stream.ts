@@ -20,9 +20,35 @@ async function send<T>(call: () => Promise<T>): Promise<T> {
 }
 
 /** Every record of a stream, de-aggregated, shard by shard in sequence order. */
-export async function readStream(
+export function readStream(client: KinesisClient, streamName: string): Promise<StoredRecord[]> {
+  return readShards(
+    client,
+    streamName,
+    (iterator) => send(() => client.send(new GetRecordsCommand({ ShardIterator: iterator }))),
+    (page) => (page.Records ?? []).length === 0,
+  );
+}
+
+/**
+ * Every record of a stream, de-aggregated, read within the `aws` profile's read limits: a read
+ * blocks the shard's next one for its bytes / 2 MiB/s, so rather than call again to find the
+ * end (and be throttled, as `readStream` would be), this stops once caught up.
+ */
+export function readCaughtUp(client: KinesisClient, streamName: string): Promise<StoredRecord[]> {
+  return readShards(
+    client,
+    streamName,
+    (iterator) => client.send(new GetRecordsCommand({ ShardIterator: iterator })),
+    (page) => page.MillisBehindLatest === 0,
+  );
+}
+
+/** Reads every shard from its start with `getPage` until `isLast` says a page ends it. */
+async function readShards(
   client: KinesisClient,
   streamName: string,
+  getPage: (iterator: string) => Promise<GetRecordsCommandOutput>,
+  isLast: (page: GetRecordsCommandOutput) => boolean,
 ): Promise<StoredRecord[]> {
   const { Shards = [] } = await client.send(new ListShardsCommand({ StreamName: streamName }));
   const records: StoredRecord[] = [];
@@ -36,9 +62,7 @@ export async function readStream(
       }),
     );
     while (iterator) {
-      const page: GetRecordsCommandOutput = await send(() =>
-        client.send(new GetRecordsCommand({ ShardIterator: iterator })),
-      );
+      const page = await getPage(iterator);
       for (const record of page.Records ?? []) {
         records.push(
           ...deaggregate({
@@ -50,7 +74,7 @@ export async function readStream(
           }),
         );
       }
-      if ((page.Records ?? []).length === 0) break;
+      if (isLast(page)) break;
       iterator = page.NextShardIterator;
     }
   }
