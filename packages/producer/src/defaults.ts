@@ -16,10 +16,13 @@ export const DEFAULTS = {
   recordTtlMs: KPL_DEFAULTS.recordTtlMs,
   /** Records of one partition key may be stored out of put order (fastest). */
   ordering: 'none',
-  /** Bytes (data + partition keys) handed to `put` and not yet settled. */
-  maxBufferedBytes: 32 * 1024 * 1024,
-  /** Records handed to `put` and not yet settled. */
-  maxBufferedRecords: 100_000,
+  /**
+   * Bytes (data + partition keys) handed to `put` and not yet settled. 16 s of a saturated
+   * shard: a backlog must drain within recordTtlMs, or records expire instead of `put` waiting.
+   */
+  maxBufferedBytes: 16 * 1024 * 1024,
+  /** Records handed to `put` and not yet settled: 20 s of a shard's record limit (see above). */
+  maxBufferedRecords: 20_000,
   /** Requests in flight at once. */
   maxInFlightRequests: 8,
   /** A request not answered within this time is abandoned and its records retried. */

@@ -49,7 +49,10 @@ export function takeEntries(
 
 function nextPlain(queue: ShardQueue, room: RequestRoom, nowMs: number): Entry | undefined {
   const head = queue.peek() as PendingRecord;
-  if (head.recordBytes > room.bytes || !queue.limiter.allows(head.recordBytes, nowMs)) {
+  if (
+    head.recordBytes > room.bytes ||
+    !queue.limiter.allows({ records: 1, bytes: head.recordBytes }, nowMs)
+  ) {
     return undefined;
   }
   queue.shift();
@@ -68,12 +71,17 @@ function nextAggregate(
     return nextPlain(queue, room, nowMs);
   }
   const budget = Math.min(maxAggregatedBytes, room.bytes);
-  if (!queue.limiter.allows(Math.min(budget, head.recordBytes), nowMs)) return undefined;
+  if (!queue.limiter.allows({ records: 1, bytes: Math.min(budget, head.recordBytes) }, nowMs)) {
+    return undefined;
+  }
   const aggregator = new RecordAggregator({ maxAggregatedBytes: budget });
   const users: PendingRecord[] = [];
   for (let next = queue.peek(); next !== undefined; next = queue.peek()) {
     if (!aggregator.tryAdd(next.record)) break;
-    if (!queue.limiter.allows(aggregator.sizeBytes, nowMs) && users.length > 0) {
+    if (
+      !queue.limiter.allows({ records: 1, bytes: aggregator.sizeBytes }, nowMs) &&
+      users.length > 0
+    ) {
       // Over the shard's current allowance: emit without it (rebuilt, since adds cannot be undone).
       return rebuild(queue, users, budget);
     }

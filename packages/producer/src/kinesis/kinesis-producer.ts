@@ -31,7 +31,7 @@ import { type KinesisProducerOptions, type ResolvedOptions, resolveOptions } fro
 import { PendingRecord, type PutResult } from './pending-record.js';
 import { ShardDirectory } from './shard-directory.js';
 import { ShardQueue } from './shard-queue.js';
-import { ShardRateLimiter } from './shard-rate-limiter.js';
+import { type SendSize, ShardRateLimiter } from './shard-rate-limiter.js';
 
 /** A request the producer abandoned: no answer in time. Its records may have been stored. */
 class RequestTimeoutError extends Error {
@@ -403,20 +403,30 @@ export class KinesisProducer implements AsyncDisposable {
   }
 
   /**
-   * How many bytes a shard should be allowed before it sends: a whole aggregate when that much
-   * is queued, so that a rate-limited shard sends full aggregates rather than one tiny one each
-   * time a token drips in; when flushing, just the first record.
+   * What a shard should be allowed before it sends, so that a rate-limited shard sends full
+   * requests rather than one record each time a token drips in: a whole aggregate when that much
+   * is queued; without aggregation, up to a tenth of a second of the shard's limits. When
+   * flushing, just the first record.
    */
-  #worthSending(queue: ShardQueue): number {
+  #worthSending(queue: ShardQueue): SendSize {
     const head = queue.peek();
-    if (!head) return 0;
-    if (!this.#options.aggregation || this.#puts.hurried) {
-      return Math.min(head.recordBytes, this.#options.maxAggregatedBytes);
+    if (!head) return { records: 0, bytes: 0 };
+    const { aggregation, maxAggregatedBytes } = this.#options;
+    const first = { records: 1, bytes: Math.min(head.recordBytes, maxAggregatedBytes) };
+    if (this.#puts.hurried) return first;
+    if (aggregation) {
+      return {
+        records: 1,
+        bytes: Math.max(first.bytes, Math.min(queue.bytes, maxAggregatedBytes)),
+      };
     }
-    return Math.max(
-      Math.min(head.recordBytes, this.#options.maxAggregatedBytes),
-      Math.min(queue.bytes, this.#options.maxAggregatedBytes),
-    );
+    return {
+      records: Math.min(queue.size, KINESIS_LIMITS.shardWriteRecordsPerSec / 10),
+      bytes: Math.max(
+        first.bytes,
+        Math.min(queue.bytes, KINESIS_LIMITS.shardWriteBytesPerSec / 10),
+      ),
+    };
   }
 
   /** Wakes the producer when the next queued record may go (or expire). */

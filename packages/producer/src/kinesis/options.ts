@@ -33,9 +33,9 @@ export type KinesisProducerOptions = ({ streamName: string } | { streamARN: stri
    * @default 'none'
    */
   readonly ordering?: 'none' | 'per-partition-key';
-  /** Bytes held (handed to `put`, not settled); when full, `put` waits. @default 33554432 */
+  /** Bytes held (handed to `put`, not settled); when full, `put` waits. @default 16777216 */
   readonly maxBufferedBytes?: number;
-  /** Records held; when full, `put` waits. @default 100000 */
+  /** Records held; when full, `put` waits. @default 20000 */
   readonly maxBufferedRecords?: number;
   /** PutRecords requests in flight at once. @default 8 */
   readonly maxInFlightRequests?: number;
