@@ -9,6 +9,8 @@ export const DEFAULTS = {
   region: 'us-east-1',
   createStreamDelayMs: 0,
   deleteStreamDelayMs: 0,
+  /** How long a stream stays UPDATING after a reshard or a mode change. */
+  updateStreamDelayMs: 0,
   /** AWS's default shard quota in the large regions. */
   shardLimit: 500,
   onDemandStreamLimit: 50,

@@ -41,6 +41,12 @@ export interface LocalKinesisOptions {
   readonly createStreamDelayMs?: number;
   /** How long a deleted stream stays DELETING before it disappears. @default 0 */
   readonly deleteStreamDelayMs?: number;
+  /**
+   * How long a stream stays UPDATING after SplitShard, MergeShards, UpdateShardCount or
+   * UpdateStreamMode; the shards change at once, other changes are refused until then.
+   * @default 0
+   */
+  readonly updateStreamDelayMs?: number;
   /** Open shards the account may have (DescribeLimits). @default 500 */
   readonly shardLimit?: number;
   /** Largest PutRecords request, data + partition keys: 10 MiB now, 5 MiB in older docs. @default 10485760 */
@@ -96,6 +102,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
     region: options.region ?? DEFAULTS.region,
     createStreamDelayMs: options.createStreamDelayMs ?? DEFAULTS.createStreamDelayMs,
     deleteStreamDelayMs: options.deleteStreamDelayMs ?? DEFAULTS.deleteStreamDelayMs,
+    updateStreamDelayMs: options.updateStreamDelayMs ?? DEFAULTS.updateStreamDelayMs,
     shardLimit: options.shardLimit ?? DEFAULTS.shardLimit,
     onDemandStreamLimit: DEFAULTS.onDemandStreamLimit,
     putRecordsMaxBytes: options.putRecordsMaxBytes ?? DEFAULTS.putRecordsMaxBytes,

@@ -4,6 +4,7 @@ import type { Store, StoredState } from '../storage/store.js';
 import type { Clock } from './clock.js';
 import type { LimitsProfile } from './limits-profile.js';
 import type { ShardRecord, ShardState, StreamState } from './model.js';
+import { uniformHashRanges } from './resharding.js';
 import { counterOf, sequenceNumber, shardIdFor, shardIndexFromId } from './sequence-numbers.js';
 import { ShardLog } from './shard-log.js';
 import { ShardThrottle } from './shard-throttle.js';
@@ -18,6 +19,8 @@ export interface EngineOptions {
   /** How long a new stream stays CREATING (and a deleted one DELETING). */
   readonly createStreamDelayMs: number;
   readonly deleteStreamDelayMs: number;
+  /** How long a stream stays UPDATING after a reshard or a mode change. */
+  readonly updateStreamDelayMs: number;
   /** Open shards the account may have (DescribeLimits' ShardLimit). */
   readonly shardLimit: number;
   /** On-demand streams the account may have. */
@@ -32,12 +35,19 @@ export interface LiveShard {
   readonly index: number;
   readonly log: ShardLog;
   readonly throttle: ShardThrottle;
+  /**
+   * Writes routed here whose records are not in the log yet. A closed shard is read to its end
+   * only once they have landed, or a reader would move on to the children and miss them.
+   */
+  pendingWrites: number;
 }
 
 /** A stream at run time. */
 export interface LiveStream {
   readonly state: StreamState;
   readonly shards: Map<string, LiveShard>;
+  /** When UpdateShardCount was called (AWS allows 10 calls per rolling 24 hours). */
+  readonly shardCountUpdatesMs: number[];
 }
 
 /**
@@ -72,8 +82,13 @@ export class Engine {
         }
       }
       this.#streams.set(state.name, live);
-      if (state.status === 'CREATING' || state.status === 'UPDATING') this.#settle(live, 'ACTIVE');
-      if (state.status === 'DELETING') this.#settle(live, 'DELETED');
+      if (state.status === 'CREATING')
+        this.#settle(live, 'ACTIVE', this.options.createStreamDelayMs);
+      if (state.status === 'UPDATING')
+        this.#settle(live, 'ACTIVE', this.options.updateStreamDelayMs);
+      if (state.status === 'DELETING') {
+        this.#settle(live, 'DELETED', this.options.deleteStreamDelayMs);
+      }
     }
   }
 
@@ -212,18 +227,12 @@ export class Engine {
     tags: Record<string, string>,
   ): Promise<void> {
     const now = this.clock.now();
-    const width = (KINESIS_LIMITS.maxHashKey + 1n) / BigInt(shardCount);
-    const shards: ShardState[] = [];
-    for (let index = 0; index < shardCount; index++) {
-      shards.push({
-        shardId: shardIdFor(index),
-        startingHashKey: width * BigInt(index),
-        endingHashKey:
-          index === shardCount - 1 ? KINESIS_LIMITS.maxHashKey : width * BigInt(index + 1) - 1n,
-        startingSequenceNumber: sequenceNumber(0n, index),
-        createdMs: now,
-      });
-    }
+    const shards: ShardState[] = uniformHashRanges(shardCount).map((range, index) => ({
+      shardId: shardIdFor(index),
+      ...range,
+      startingSequenceNumber: sequenceNumber(0n, index),
+      createdMs: now,
+    }));
     const state: StreamState = {
       name,
       arn: this.arnFor(name),
@@ -240,7 +249,41 @@ export class Engine {
     const live = this.#live(state, undefined);
     this.#streams.set(name, live);
     await this.saveStream(state);
-    if (state.status === 'CREATING') this.#settle(live, 'ACTIVE');
+    if (state.status === 'CREATING') this.#settle(live, 'ACTIVE', this.options.createStreamDelayMs);
+  }
+
+  /** Adds a shard (a reshard's child) to a stream; the caller persists the stream. */
+  openShard(stream: LiveStream, state: ShardState): LiveShard {
+    const shard: LiveShard = {
+      state,
+      index: shardIndexFromId(state.shardId) ?? 0,
+      log: new ShardLog(),
+      throttle: new ShardThrottle(this.options.limits, this.clock.now()),
+      pendingWrites: 0,
+    };
+    stream.state.shards.push(state);
+    stream.shards.set(state.shardId, shard);
+    return shard;
+  }
+
+  /**
+   * After a reshard or a mode change: the stream is UPDATING for `updateStreamDelayMs` (other
+   * changes are refused meanwhile), then ACTIVE again. Resolves once the change is persisted.
+   */
+  async finishUpdate(stream: LiveStream): Promise<void> {
+    const delayMs = this.options.updateStreamDelayMs;
+    if (delayMs > 0) stream.state.status = 'UPDATING';
+    await this.saveStream(stream.state);
+    if (delayMs > 0) this.#settle(stream, 'ACTIVE', delayMs);
+  }
+
+  /** AWS's LimitExceededException for a request that would open `additional` shards too many. */
+  shardLimitExceeded(additional: number): AwsServiceError {
+    const { accountId, region, shardLimit } = this.options;
+    return new AwsServiceError(
+      'LimitExceededException',
+      `This request would exceed the shard limit for the account ${accountId} in ${region}. Current shard count for the account: ${this.openShardCount()}. Limit: ${shardLimit}. Number of additional shards that would have resulted from this request: ${additional}. Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.`,
+    );
   }
 
   /** Marks a stream DELETING and removes it (with its records) after the delete delay. */
@@ -248,7 +291,7 @@ export class Engine {
     if (this.options.deleteStreamDelayMs > 0) {
       stream.state.status = 'DELETING';
       await this.saveStream(stream.state);
-      this.#settle(stream, 'DELETED');
+      this.#settle(stream, 'DELETED', this.options.deleteStreamDelayMs);
       return;
     }
     await this.#remove(stream);
@@ -271,8 +314,16 @@ export class Engine {
       shardId: shard.state.shardId,
       records,
     }));
-    await this.options.store.append(stream.state, appends);
-    for (const [shard, records] of batches) shard.log.append(records);
+    for (const shard of batches.keys()) shard.pendingWrites++;
+    try {
+      // A shard a reshard just opened must be in the saved metadata before records are
+      // acknowledged in it, or a crash would leave records of a shard no stream lists.
+      await this.#metadataQueue;
+      await this.options.store.append(stream.state, appends);
+      for (const [shard, records] of batches) shard.log.append(records);
+    } finally {
+      for (const shard of batches.keys()) shard.pendingWrites--;
+    }
   }
 
   /** Drops records past every stream's retention period, in memory and in the store. */
@@ -303,15 +354,14 @@ export class Engine {
         index: shardIndexFromId(shard.shardId) ?? 0,
         log: new ShardLog(records?.get(shard.shardId)),
         throttle: new ShardThrottle(this.options.limits, now),
+        pendingWrites: 0,
       });
     }
-    return { state, shards };
+    return { state, shards, shardCountUpdatesMs: [] };
   }
 
   /** Moves a stream to its next state after the configured delay. */
-  #settle(stream: LiveStream, next: 'ACTIVE' | 'DELETED'): void {
-    const delay =
-      next === 'ACTIVE' ? this.options.createStreamDelayMs : this.options.deleteStreamDelayMs;
+  #settle(stream: LiveStream, next: 'ACTIVE' | 'DELETED', delay: number): void {
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       if (this.#streams.get(stream.state.name) !== stream) return;

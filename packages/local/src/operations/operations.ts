@@ -3,6 +3,12 @@ import { API_SHAPES, type OperationName } from '../protocol/api-shapes.js';
 import type { ParsedInput, StructureShape } from '../protocol/shapes.js';
 import { getRecords, getShardIterator, putRecord, putRecords } from './record-operations.js';
 import {
+  mergeShards,
+  splitShard,
+  updateShardCount,
+  updateStreamMode,
+} from './resharding-operations.js';
+import {
   addTagsToStream,
   changeRetention,
   createStream,
@@ -41,6 +47,10 @@ const HANDLERS: Record<OperationName, Operation['run']> = {
   RemoveTagsFromStream: removeTagsFromStream,
   DescribeLimits: describeLimits,
   UpdateMaxRecordSize: updateMaxRecordSize,
+  SplitShard: splitShard,
+  MergeShards: mergeShards,
+  UpdateShardCount: updateShardCount,
+  UpdateStreamMode: updateStreamMode,
 };
 
 /** The operations the endpoint implements, by name. */

@@ -197,9 +197,13 @@ export function getRecords(engine: Engine, input: ParsedInput): object {
   shard.throttle.chargeRead(bytes, now);
   const newest = log.last;
   const behind = index < log.end ? now - (log.at(index) as ShardRecord).arrivalMs : 0;
-  // A closed shard gets no more records: once it is read to the end, the reader moves on to
-  // its children.
-  if (shard.state.endingSequenceNumber !== undefined && index >= log.end) {
+  // A closed shard gets no more records: once it is read to the end (and writes routed to it
+  // before it closed have landed), the reader moves on to its children.
+  if (
+    shard.state.endingSequenceNumber !== undefined &&
+    index >= log.end &&
+    shard.pendingWrites === 0
+  ) {
     return { Records: records, MillisBehindLatest: 0, ChildShards: childShards(stream, shard) };
   }
   return {

@@ -31,12 +31,8 @@ export async function createStream(engine: Engine, input: ParsedInput): Promise<
       `Stream ${name} under account ${accountId} already exists.`,
     );
   }
-  const openShards = engine.openShardCount();
-  if (openShards + shardCount > shardLimit) {
-    throw new AwsServiceError(
-      'LimitExceededException',
-      `This request would exceed the shard limit for the account ${accountId} in ${region}. Current shard count for the account: ${openShards}. Limit: ${shardLimit}. Number of additional shards that would have resulted from this request: ${shardCount}. Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.`,
-    );
+  if (engine.openShardCount() + shardCount > shardLimit) {
+    throw engine.shardLimitExceeded(shardCount);
   }
   if (mode === 'ON_DEMAND' && engine.onDemandStreamCount() >= onDemandStreamLimit) {
     throw new AwsServiceError(

@@ -12,6 +12,7 @@ const streamArn: Shape = {
 const shardId: Shape = { type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+' };
 const sequenceNumber: Shape = { type: 'string', pattern: '0|([1-9]\\d{0,128})' };
 const explicitHashKey: Shape = { type: 'string', pattern: '0|([1-9]\\d{0,38})' };
+const hashKey: Shape = explicitHashKey;
 const partitionKey: Shape = { type: 'string', min: 1, max: 256 };
 /** The model allows 10 MiB (UpdateMaxRecordSize); each stream's own maximum is checked after. */
 const data: Shape = { type: 'blob', max: 10 * 1024 * 1024 };
@@ -161,6 +162,32 @@ export const API_SHAPES = {
   UpdateMaxRecordSize: structure(
     { StreamARN: streamArn, MaxRecordSizeInKiB: { type: 'integer', min: 1024, max: 10240 } },
     ['StreamARN', 'MaxRecordSizeInKiB'],
+  ),
+  SplitShard: structure({ ...streamMembers, ShardToSplit: shardId, NewStartingHashKey: hashKey }, [
+    'ShardToSplit',
+    'NewStartingHashKey',
+  ]),
+  MergeShards: structure(
+    { ...streamMembers, ShardToMerge: shardId, AdjacentShardToMerge: shardId },
+    ['ShardToMerge', 'AdjacentShardToMerge'],
+  ),
+  UpdateShardCount: structure(
+    {
+      ...streamMembers,
+      TargetShardCount: { type: 'integer', min: 1, max: 100_000 },
+      ScalingType: { type: 'string', enum: ['UNIFORM_SCALING'] },
+    },
+    ['TargetShardCount', 'ScalingType'],
+  ),
+  UpdateStreamMode: structure(
+    {
+      StreamARN: streamArn,
+      StreamModeDetails: structure(
+        { StreamMode: { type: 'string', enum: ['PROVISIONED', 'ON_DEMAND'] } },
+        ['StreamMode'],
+      ),
+    },
+    ['StreamARN', 'StreamModeDetails'],
   ),
 } as const satisfies Record<string, StructureShape>;
 

@@ -17,10 +17,12 @@ import {
   ListShardsCommand,
   ListStreamsCommand,
   ListTagsForStreamCommand,
+  MergeShardsCommand,
   PutRecordCommand,
   PutRecordsCommand,
   RemoveTagsFromStreamCommand,
   type Shard,
+  SplitShardCommand,
 } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalKinesis, startLocalKinesis } from '../../src/index.js';
@@ -50,6 +52,8 @@ const ACCOUNT = (process.env.AWS_ACCOUNT_ID ?? '0000-0000-0000').replace(/\D/g, 
 const REGION = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
 const SHARD_LIMIT = 100;
 const MAX_HASH_KEY = (1n << 128n) - 1n;
+/** Where the second of the fixture's three shards starts. */
+const FIXTURE_SECOND_START = (MAX_HASH_KEY + 1n) / 3n;
 
 type SubjectName = 'ours' | 'kinesalite';
 interface Subject {
@@ -161,6 +165,17 @@ async function createActiveStream(client: KinesisClient, name: string, shardCoun
       new DescribeStreamCommand({ StreamName: name }),
     );
     if (StreamDescription?.StreamStatus === 'ACTIVE') return;
+  }
+}
+
+/** Waits until DescribeStream says the stream is ACTIVE (kinesalite reshards after a tick). */
+async function waitUntilActive(client: KinesisClient, name: string) {
+  for (;;) {
+    const { StreamDescription } = await client.send(
+      new DescribeStreamCommand({ StreamName: name }),
+    );
+    if (StreamDescription?.StreamStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
@@ -625,6 +640,138 @@ describe('errors both endpoints answer alike', () => {
       'InvalidArgumentException',
       (c) => c.send(new ListShardsCommand({ StreamName: FIXTURE, NextToken: 'abc' })),
     ],
+    [
+      'SplitShard of a missing stream',
+      'ResourceNotFoundException',
+      (c) =>
+        c.send(
+          new SplitShardCommand({
+            StreamName: missing,
+            ShardToSplit: 'shardId-000000000000',
+            NewStartingHashKey: '12345',
+          }),
+        ),
+    ],
+    [
+      'SplitShard of a missing shard',
+      'ResourceNotFoundException',
+      (c) =>
+        c.send(
+          new SplitShardCommand({
+            StreamName: FIXTURE,
+            ShardToSplit: 'shardId-000000000009',
+            NewStartingHashKey: '12345',
+          }),
+        ),
+    ],
+    [
+      'SplitShard of a shard id that is not one',
+      'ResourceNotFoundException',
+      (c) =>
+        c.send(
+          new SplitShardCommand({
+            StreamName: missing,
+            ShardToSplit: 'shard',
+            NewStartingHashKey: '12345',
+          }),
+        ),
+    ],
+    [
+      'SplitShard at the start of the shard',
+      'InvalidArgumentException',
+      (c) =>
+        c.send(
+          new SplitShardCommand({
+            StreamName: FIXTURE,
+            ShardToSplit: 'shardId-000000000001',
+            NewStartingHashKey: FIXTURE_SECOND_START.toString(),
+          }),
+        ),
+    ],
+    [
+      'SplitShard one past the start of the shard',
+      'InvalidArgumentException',
+      (c) =>
+        c.send(
+          new SplitShardCommand({
+            StreamName: FIXTURE,
+            ShardToSplit: '1',
+            NewStartingHashKey: (FIXTURE_SECOND_START + 1n).toString(),
+          }),
+        ),
+    ],
+    [
+      'SplitShard past the end of the shard',
+      'InvalidArgumentException',
+      (c) =>
+        c.send(
+          new SplitShardCommand({
+            StreamName: FIXTURE,
+            ShardToSplit: 'shardId-000000000000',
+            NewStartingHashKey: MAX_HASH_KEY.toString(),
+          }),
+        ),
+    ],
+    [
+      'SplitShard with a NewStartingHashKey that is not a number',
+      'ValidationException',
+      (c) =>
+        c.send(
+          new SplitShardCommand({
+            StreamName: FIXTURE,
+            ShardToSplit: 'shardId-000000000000',
+            NewStartingHashKey: 'abc',
+          }),
+        ),
+    ],
+    [
+      'MergeShards of a missing stream',
+      'ResourceNotFoundException',
+      (c) =>
+        c.send(
+          new MergeShardsCommand({
+            StreamName: missing,
+            ShardToMerge: 'shardId-000000000000',
+            AdjacentShardToMerge: 'shardId-000000000001',
+          }),
+        ),
+    ],
+    [
+      'MergeShards of a missing shard',
+      'ResourceNotFoundException',
+      (c) =>
+        c.send(
+          new MergeShardsCommand({
+            StreamName: FIXTURE,
+            ShardToMerge: 'shardId-000000000000',
+            AdjacentShardToMerge: 'shardId-000000000007',
+          }),
+        ),
+    ],
+    [
+      'MergeShards of shards that are not adjacent',
+      'InvalidArgumentException',
+      (c) =>
+        c.send(
+          new MergeShardsCommand({
+            StreamName: FIXTURE,
+            ShardToMerge: 'shardId-000000000000',
+            AdjacentShardToMerge: 'shardId-000000000002',
+          }),
+        ),
+    ],
+    [
+      'MergeShards of a shard with an invalid id',
+      'ValidationException',
+      (c) =>
+        c.send(
+          new MergeShardsCommand({
+            StreamName: FIXTURE,
+            ShardToMerge: 'shard!',
+            AdjacentShardToMerge: 'shardId-000000000001',
+          }),
+        ),
+    ],
   ];
 
   it.each(cases)('%s: %s', async (_title, type, call) => {
@@ -823,6 +970,47 @@ describe('errors both endpoints answer alike', () => {
 });
 
 describe('successful responses both endpoints shape alike', () => {
+  it('SplitShard and MergeShards close the same parents and open the same children', async () => {
+    const name = streamName('reshard');
+    await onBoth((client) => createActiveStream(client, name, 2));
+    const described = await onBoth(async (client) => {
+      await client.send(
+        new SplitShardCommand({
+          StreamName: name,
+          ShardToSplit: 'shardId-000000000000',
+          NewStartingHashKey: '1000',
+        }),
+      );
+      await waitUntilActive(client, name);
+      await client.send(
+        new MergeShardsCommand({
+          StreamName: name,
+          ShardToMerge: 'shardId-000000000003',
+          AdjacentShardToMerge: 'shardId-000000000001',
+        }),
+      );
+      await waitUntilActive(client, name);
+      const { StreamDescription } = await client.send(
+        new DescribeStreamCommand({ StreamName: name }),
+      );
+      return (StreamDescription?.Shards ?? []).map((shard) => ({
+        ShardId: shard.ShardId,
+        ParentShardId: shard.ParentShardId,
+        AdjacentParentShardId: shard.AdjacentParentShardId,
+        HashKeyRange: shard.HashKeyRange,
+        closed: shard.SequenceNumberRange?.EndingSequenceNumber !== undefined,
+      }));
+    });
+    expect(described.ours).toEqual(described.kinesalite);
+    expect(described.ours.map((shard) => [shard.ShardId, shard.closed])).toEqual([
+      ['shardId-000000000000', true],
+      ['shardId-000000000001', true],
+      ['shardId-000000000002', false],
+      ['shardId-000000000003', true],
+      ['shardId-000000000004', false],
+    ]);
+  });
+
   it.each([1, 2, 3, 5, 7, 10])(
     'DescribeStream splits the hash key space the same way for %i shards',
     async (shardCount) => {
