@@ -11,7 +11,7 @@ export interface ReadmeExampleRun {
 }
 
 /**
- * Runs the first ```ts block under `## Example` of a package README, with the package's own
+ * Runs the first ```ts block under `## Example` (or another heading) of a package README, with the package's own
  * import replaced by its source entry point, and returns what it printed with `console.log`
  * next to the `// comment` of each `console.log(...)` line: a README whose example no longer
  * runs, or no longer prints what it says, fails its package's tests.
@@ -19,10 +19,14 @@ export interface ReadmeExampleRun {
 export async function runReadmeExample(
   packageDir: URL,
   packageName: string,
+  heading = 'Example',
 ): Promise<ReadmeExampleRun> {
   const readme = readFileSync(new URL('README.md', packageDir), 'utf8');
-  const source = /## Example\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-  if (source === undefined) throw new Error(`${packageName}: README has no ## Example ts block`);
+  const section = readme.split(`\n## ${heading}\n`)[1];
+  const source = section === undefined ? undefined : /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  if (source === undefined) {
+    throw new Error(`${packageName}: README has no ts block under ## ${heading}`);
+  }
   const expected = [...source.matchAll(/console\.log\(.*\); \/\/ (.*)$/gm)].map(
     (match) => match[1] as string,
   );

@@ -1,6 +1,6 @@
 /**
  * The end of a run: a --quick run checks that the results have the expected shape and writes
- * nothing; a full run writes the result files.
+ * nothing; a full run writes the result files (and any extra ones, such as a chart).
  */
 import { writeResults } from './results.js';
 
@@ -12,9 +12,11 @@ import { writeResults } from './results.js';
  * @param {() => string[]} run.shapeProblems what is wrong with the results' shape (quick runs)
  * @param {(results: R) => string} run.toMarkdown the report (full runs)
  * @param {(line: string) => void} run.log
+ * @param {(results: R) => Record<string, string>} [run.extraFiles] more files of a full run,
+ *   by extension (e.g. `{ svg: chart }`), written next to the JSON and the report
  * @returns {Promise<void>} rejects, listing the problems, when a quick run's shape is wrong
  */
-export async function finishRun({ quick, results, shapeProblems, toMarkdown, log }) {
+export async function finishRun({ quick, results, shapeProblems, toMarkdown, log, extraFiles }) {
   if (quick) {
     const problems = shapeProblems();
     if (problems.length !== 0) {
@@ -23,5 +25,8 @@ export async function finishRun({ quick, results, shapeProblems, toMarkdown, log
     log('\nquick run: results have the expected shape (no files written)');
     return;
   }
-  for (const path of await writeResults(results, toMarkdown(results))) log(`wrote ${path}`);
+  const extra = extraFiles ? extraFiles(results) : {};
+  for (const path of await writeResults(results, toMarkdown(results), undefined, extra)) {
+    log(`wrote ${path}`);
+  }
 }

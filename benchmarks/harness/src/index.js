@@ -3,6 +3,7 @@
  */
 
 export { parseBenchArgs, runMain } from './cli.js';
+export { startCpuMeter } from './cpu.js';
 export { finishRun } from './finish.js';
 export { describeMachine, loadAverage1m, machineSummary } from './machine.js';
 export { rateMetrics, ratioMetrics } from './metrics.js';
@@ -11,6 +12,7 @@ export { createPrng, randomBytes, UUID_LIKE_CHARS, uuidLike } from './random.js'
 export { RESULTS_DIR, resultDate, writeResults } from './results.js';
 export { positiveMetricProblems, shapeProblems } from './shape.js';
 export { median, percentile, round, summarize } from './stats.js';
+export { svgBarChart } from './svg-chart.js';
 export {
   formatCompact,
   formatRatio,

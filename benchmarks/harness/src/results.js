@@ -32,17 +32,25 @@ export function resultDate(date) {
 }
 
 /**
- * Writes `<benchmark>.json` (the results, 2-space JSON) and `<benchmark>.md` (`markdown`).
+ * Writes `<benchmark>.json` (the results, 2-space JSON) and `<benchmark>.md` (`markdown`), and
+ * `<benchmark>.<extension>` for each of `extraFiles` (e.g. `{ svg: chart }`).
  * @param {{ benchmark: string }} results
  * @param {string} markdown the report
  * @param {string} [dir] where to write them; benchmarks/results/ by default
+ * @param {Record<string, string>} [extraFiles] more files' contents, by extension
  * @returns {Promise<string[]>} the paths written
  */
-export async function writeResults(results, markdown, dir = RESULTS_DIR) {
+export async function writeResults(results, markdown, dir = RESULTS_DIR, extraFiles = {}) {
   await mkdir(dir, { recursive: true });
   const json = join(dir, `${results.benchmark}.json`);
   const report = join(dir, `${results.benchmark}.md`);
   await writeFile(json, `${JSON.stringify(results, null, 2)}\n`);
   await writeFile(report, markdown);
-  return [json, report];
+  const written = [json, report];
+  for (const [extension, content] of Object.entries(extraFiles)) {
+    const path = join(dir, `${results.benchmark}.${extension}`);
+    await writeFile(path, content);
+    written.push(path);
+  }
+  return written;
 }

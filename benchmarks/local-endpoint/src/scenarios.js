@@ -3,7 +3,7 @@
  * (PutRecords of 500 × 100 B for a fixed time) and reading (GetRecords of a pre-loaded stream,
  * whole passes for a minimum time).
  */
-import { startCpuMeter } from './cpu.js';
+import { startCpuMeter } from '@kinesis-kit/bench-harness';
 import { GET_RECORDS_LIMIT, readAllFor } from './reader.js';
 import { createStream, deleteStream, listShardIds } from './streams.js';
 import { PARTITION_KEY_CHARS, RECORD_BYTES, RECORDS_PER_REQUEST } from './workload.js';
@@ -57,7 +57,7 @@ function freshStream(running, scenario) {
 
 /**
  * @param {{ records: number, elapsedMs: number, latenciesMs: number[], passes?: number }} result
- * @param {{ serverCpuMs: number | undefined, clientCpuMs: number }} cpu
+ * @param {{ selfCpuMs: number, childCpuMs: number | undefined }} cpu
  * @returns {Sample}
  */
 function toSample(result, cpu) {
@@ -68,7 +68,8 @@ function toSample(result, cpu) {
     requests: result.latenciesMs.length,
     passes: result.passes ?? 1,
     latenciesMs: result.latenciesMs,
-    ...cpu,
+    serverCpuMs: cpu.childCpuMs,
+    clientCpuMs: cpu.selfCpuMs,
   };
 }
 

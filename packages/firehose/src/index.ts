@@ -1,3 +1,4 @@
+export type { Logger } from '@kinesis-kit/records';
 export { type Clock, systemClock, type TimerHandle } from './clock.js';
 export { DEFAULTS } from './defaults.js';
 export {
@@ -61,7 +62,6 @@ export {
   type TransformFunction,
 } from './transformer/define-transformer.js';
 export { toJson, toLines, toNdjson } from './transformer/encode.js';
-export type { Logger } from './transformer/logger.js';
 export {
   DEFAULT_FAILURE_REASON,
   dropped,

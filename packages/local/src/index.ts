@@ -1,3 +1,4 @@
+export type { Logger } from '@kinesis-kit/records';
 export { DEFAULTS } from './defaults.js';
 export type { Clock } from './engine/clock.js';
 export type { LimitsProfileName } from './engine/limits-profile.js';
@@ -7,7 +8,6 @@ export {
   LocalKinesisError,
   StorageCorruptionError,
 } from './errors.js';
-export type { Logger } from './logger.js';
 export {
   type LocalKinesis,
   type LocalKinesisOptions,

@@ -1,4 +1,5 @@
 import type { AddressInfo, Server, Socket } from 'node:net';
+import { type Logger, silentLogger } from '@kinesis-kit/records';
 import { DEFAULTS } from './defaults.js';
 import type { Clock } from './engine/clock.js';
 import { systemClock } from './engine/clock.js';
@@ -6,7 +7,6 @@ import { Engine } from './engine/engine.js';
 import { type LimitsProfileName, limitsProfile } from './engine/limits-profile.js';
 import { LocalKinesisError } from './errors.js';
 import { createDualProtocolServer } from './http/dual-protocol-server.js';
-import { type Logger, silentLogger } from './logger.js';
 import { createJsonHandler } from './protocol/json-handler.js';
 import { lockDataDir } from './storage/data-dir-lock.js';
 import { FileStore } from './storage/file-store.js';

@@ -1,3 +1,4 @@
+export type { Logger } from '@kinesis-kit/records';
 export { DEFAULTS } from './defaults.js';
 export {
   type DeliveryAttempt,
@@ -21,4 +22,3 @@ export {
 } from './kinesis/kinesis-producer.js';
 export type { KinesisProducerOptions } from './kinesis/options.js';
 export type { PutResult } from './kinesis/pending-record.js';
-export type { Logger } from './shared/logger.js';

@@ -1,4 +1,5 @@
-import { FIREHOSE_LIMITS, InvalidArgumentError } from '@kinesis-kit/records';
+import type { Logger } from '@kinesis-kit/records';
+import { FIREHOSE_LIMITS, InvalidArgumentError, silentLogger } from '@kinesis-kit/records';
 import type {
   Context,
   FirehoseTransformationEvent,
@@ -10,8 +11,6 @@ import { DEFAULTS } from '../defaults.js';
 import { requireRange } from '../shared/require-range.js';
 import { decodeBase64, encodeBase64, isBase64 } from './base64.js';
 import { rememberFailureReasons } from './failure-reasons.js';
-import type { Logger } from './logger.js';
-import { silentLogger } from './logger.js';
 import { mapBounded } from './map-bounded.js';
 import { fitResponse } from './response-size.js';
 import { DEFAULT_FAILURE_REASON } from './results.js';

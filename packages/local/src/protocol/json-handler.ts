@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger } from '@kinesis-kit/records';
 import type { Engine } from '../engine/engine.js';
 import { AwsServiceError } from '../errors.js';
 import type { AnyRequest, AnyResponse, RequestHandler } from '../http/dual-protocol-server.js';
 import { BodyTooLargeError, readBody } from '../http/read-body.js';
-import type { Logger } from '../logger.js';
 import { OPERATIONS } from '../operations/operations.js';
 import { parseInput } from './shapes.js';
 

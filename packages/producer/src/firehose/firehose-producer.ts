@@ -3,6 +3,7 @@ import {
   PutRecordBatchCommand,
   type PutRecordBatchResponseEntry,
 } from '@aws-sdk/client-firehose';
+import { type Logger, silentLogger } from '@kinesis-kit/records';
 import {
   type DeliveryAttempt,
   DeliveryFailureCode,
@@ -12,7 +13,6 @@ import {
 import { backoffMs } from '../shared/backoff.js';
 import { BufferCapacity } from '../shared/buffer-capacity.js';
 import { classifyError } from '../shared/classify-error.js';
-import { type Logger, silentLogger } from '../shared/logger.js';
 import { PumpScheduler } from '../shared/pump-scheduler.js';
 import { PutSettler, ttlExpiredMessage } from '../shared/put-settler.js';
 import { PutTracker } from '../shared/put-tracker.js';

@@ -1,8 +1,8 @@
 import type { FirehoseClient } from '@aws-sdk/client-firehose';
+import type { Logger } from '@kinesis-kit/records';
 import { FIREHOSE_LIMITS, InvalidArgumentError } from '@kinesis-kit/records';
 import { DEFAULTS } from '../defaults.js';
 import { checkRanges } from '../shared/check-ranges.js';
-import type { Logger } from '../shared/logger.js';
 
 /** Options of {@link FirehoseProducer}. Every one but the delivery stream has a default (`defaults.ts`). */
 export interface FirehoseProducerOptions {

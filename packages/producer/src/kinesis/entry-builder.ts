@@ -90,23 +90,22 @@ function nextAggregate(
   }
   if (users.length === 0) return undefined;
   if (users.length === 1) return plainEntry(queue, users[0] as PendingRecord);
-  const encoded = aggregator.flush();
-  if (!encoded) return undefined;
-  return {
-    queue,
-    partitionKey: encoded.partitionKey,
-    explicitHashKey: encoded.explicitHashKey,
-    data: encoded.data,
-    bytes: encoded.data.byteLength + Buffer.byteLength(encoded.partitionKey),
-    aggregated: true,
-    users,
-  };
+  return aggregateEntry(queue, users, aggregator);
 }
 
 function rebuild(queue: ShardQueue, users: PendingRecord[], budget: number): Entry {
   if (users.length === 1) return plainEntry(queue, users[0] as PendingRecord);
   const aggregator = new RecordAggregator({ maxAggregatedBytes: budget });
   for (const user of users) aggregator.tryAdd(user.record);
+  return aggregateEntry(queue, users, aggregator);
+}
+
+/** The entry carrying what `aggregator` holds: exactly `users`, which all fitted. */
+function aggregateEntry(
+  queue: ShardQueue,
+  users: readonly PendingRecord[],
+  aggregator: RecordAggregator,
+): Entry {
   const encoded = aggregator.flush();
   if (!encoded) throw new Error('an aggregate of records that fitted must encode');
   return {

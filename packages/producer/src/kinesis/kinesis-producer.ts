@@ -6,7 +6,9 @@ import {
 import {
   hashKeyOf,
   KINESIS_LIMITS,
+  type Logger,
   type ShardMap,
+  silentLogger,
   type UserRecord,
   validateUserRecord,
 } from '@kinesis-kit/records';
@@ -19,7 +21,6 @@ import {
 import { backoffMs } from '../shared/backoff.js';
 import { BufferCapacity } from '../shared/buffer-capacity.js';
 import { classifyError } from '../shared/classify-error.js';
-import { type Logger, silentLogger } from '../shared/logger.js';
 import { PumpScheduler } from '../shared/pump-scheduler.js';
 import { PutSettler, ttlExpiredMessage } from '../shared/put-settler.js';
 import { PutTracker } from '../shared/put-tracker.js';

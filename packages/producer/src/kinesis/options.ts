@@ -1,8 +1,8 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { Logger } from '@kinesis-kit/records';
 import { InvalidArgumentError, KINESIS_LIMITS } from '@kinesis-kit/records';
 import { DEFAULTS } from '../defaults.js';
 import { checkRanges } from '../shared/check-ranges.js';
-import type { Logger } from '../shared/logger.js';
 import type { StreamAddress } from './shard-directory.js';
 
 /** Options of {@link KinesisProducer}. Every one but the stream has a default (`defaults.ts`). */

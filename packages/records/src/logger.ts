@@ -1,6 +1,11 @@
 /**
- * Where a transformer reports what it did, shaped like `console` so any logger fits. Silent
- * unless one is given.
+ * A logger shaped like `console`, so any logger fits (console itself, pino, winston, ...). Every
+ * kinesis-kit package takes one as its `logger` option and is silent without it.
+ *
+ * @example
+ * ```ts
+ * const producer = new KinesisProducer({ streamName: 'clicks', logger: console });
+ * ```
  */
 export interface Logger {
   debug(message: string, details?: Record<string, unknown>): void;

@@ -1,0 +1,422 @@
+/**
+ * Results: the result-file object of the benchmark protocol (BENCHMARKS.md), its Markdown
+ * table, the verdict on the goals, and the report. (Writing them is the harness's.)
+ */
+import {
+  describeMachine,
+  formatRatio,
+  formatSpread,
+  formatThousands,
+  loadAverage1m,
+  machineSummary,
+  markdownTable,
+  resultDate,
+  round,
+} from '@kinesis-kit/bench-harness';
+import { BUFFER_SECONDS, OFFERED_LOAD } from './measure.js';
+import { metricsOf } from './metrics.js';
+import { scenarioName, sizeName } from './scenarios.js';
+import { BASELINE, OURS } from './subjects.js';
+import { PARTITION_KEY_CHARS } from './workload.js';
+
+/**
+ * @typedef {import('./runner.js').Measured} Measured
+ * @typedef {import('./runner.js').Protocol} Protocol
+ * @typedef {import('./subjects.js').Subject} Subject
+ */
+
+/** Goal: every scenario reaches this fraction of the shards' binding limit. */
+export const GOAL_LIMIT_FRACTION = 0.95;
+/** Goal: with 100 B records and aggregation, this many times baseline 2's user records/s. */
+export const GOAL_RATIO_100B = 8;
+/** Goal: at most this fraction of the Kinesis records sent is throttled. */
+export const GOAL_THROTTLED_FRACTION = 0.05;
+
+/** @type {('aggregated' | 'plain')[]} */
+const FAMILIES = ['aggregated', 'plain'];
+
+/**
+ * The result rows of one group: its aggregated scenario, then its plain one.
+ * @param {Measured} measured
+ * @param {Subject[]} subjects
+ */
+function rowsOf({ group, ceilings, samples }, subjects) {
+  const baseline = subjects.find((subject) => subject.name === BASELINE);
+  const baselineSamples = baseline ? samples.get(baseline.id) : undefined;
+  return FAMILIES.flatMap((family) =>
+    subjects
+      .filter((subject) => subject.family === family || subject.family === 'both')
+      .map((subject) => {
+        const own = samples.get(subject.id) ?? [];
+        const first = own[0];
+        return {
+          name: scenarioName(family, group),
+          subject: subject.name,
+          params: {
+            recordBytes: group.recordBytes,
+            partitionKeyChars: PARTITION_KEY_CHARS,
+            shards: group.shards,
+            aggregation: family === 'aggregated',
+            subjectAggregates: subject.packing === 'aggregated',
+            library: subject.library,
+            how: subject.how,
+            ceilingUserRecordsPerSecPerShard: round(ceilings[subject.packing], 1),
+            offeredUserRecordsPerSec: Math.round(first?.offeredPerSec ?? 0),
+            bufferRecords: first?.bufferRecords ?? 0,
+            ...(subject.family === 'both'
+              ? { measurement: 'shared by the aggregated and plain rows of this size and shards' }
+              : {}),
+          },
+          metrics: metricsOf(own, group.shards, subject === baseline ? undefined : baselineSamples),
+          runs: own.length,
+        };
+      }),
+  );
+}
+
+/**
+ * @typedef {ReturnType<typeof rowsOf>[number]} Row
+ * @typedef {{ goal: string, met: boolean, detail: string[] }} Goal
+ */
+
+/** @param {Record<string, unknown>} metrics the limitFraction of each run, comma-separated */
+const perRun = (metrics) => /** @type {number[]} */ (metrics.limitFractionPerRun).join(', ');
+
+/** @param {Record<string, unknown>} metrics */
+function ratioCell(metrics) {
+  if (metrics.ratioVsPutRecords === undefined) return '1× (baseline 2)';
+  return formatRatio(
+    Number(metrics.ratioVsPutRecords),
+    Number(metrics.ratioVsPutRecordsMin),
+    Number(metrics.ratioVsPutRecordsMax),
+  );
+}
+
+/**
+ * @param {Row[]} rows
+ * @param {string} name
+ * @param {string} subject
+ */
+const findRow = (rows, name, subject) =>
+  rows.find((row) => row.name === name && row.subject === subject);
+
+/**
+ * Whether kinesis-kit meets each goal, with the numbers.
+ * @param {Row[]} rows
+ * @param {Measured[]} measured
+ * @returns {Goal[]}
+ */
+function judgeGoals(rows, measured) {
+  const ours = rows.filter((row) => row.subject === OURS);
+  const limitMisses = ours.filter((row) => Number(row.metrics.limitFraction) < GOAL_LIMIT_FRACTION);
+  const throttleMisses = ours.filter(
+    (row) => Number(row.metrics.throttledFraction) > GOAL_THROTTLED_FRACTION,
+  );
+  const ratioDetail = [];
+  let ratioMet = true;
+  for (const { group, ceilings } of measured.filter((m) => m.group.recordBytes === 100)) {
+    const name = scenarioName('aggregated', group);
+    const row = findRow(rows, name, OURS);
+    if (!row) continue;
+    const ratio = Number(row.metrics.ratioVsPutRecords);
+    if (!(ratio >= GOAL_RATIO_100B)) ratioMet = false;
+    const possible = ceilings.aggregated / ceilings.plain;
+    ratioDetail.push(
+      `${name}: ${ratioCell(row.metrics)} ` +
+        `PutRecords (${formatThousands(Number(row.metrics.userRecordsPerSec))} vs ` +
+        `${formatThousands(Number(findRow(rows, name, BASELINE)?.metrics.userRecordsPerSec))} ` +
+        `user records/s); the shard limits allow at most ${possible.toFixed(2)}× with ` +
+        `${PARTITION_KEY_CHARS}-character keys`,
+    );
+  }
+  const limitLine = (/** @type {Row} */ row) =>
+    `${row.name}: ${Number(row.metrics.limitFraction).toFixed(3)} ` +
+    `(${row.metrics.binding}; runs ${perRun(row.metrics)})`;
+  const throttleLine = (/** @type {Row} */ row) =>
+    `${row.name}: ${(Number(row.metrics.throttledFraction) * 100).toFixed(1)}%`;
+  const lowest = minBy(ours, (row) => Number(row.metrics.limitFraction));
+  const highest = minBy(ours, (row) => -Number(row.metrics.throttledFraction));
+  return [
+    {
+      goal: `limitFraction ≥ ${GOAL_LIMIT_FRACTION} in every scenario`,
+      met: limitMisses.length === 0,
+      detail:
+        limitMisses.length === 0 ? [`lowest: ${limitLine(lowest)}`] : limitMisses.map(limitLine),
+    },
+    {
+      goal:
+        `100 B records with aggregation: ≥ ${GOAL_RATIO_100B}× the user records/s of ` +
+        'PutRecords (baseline 2)',
+      met: ratioMet && ratioDetail.length > 0,
+      detail: ratioDetail,
+    },
+    {
+      goal: `throttled fraction ≤ ${GOAL_THROTTLED_FRACTION * 100}% in every scenario`,
+      met: throttleMisses.length === 0,
+      detail:
+        throttleMisses.length === 0
+          ? [`highest: ${throttleLine(highest)}`]
+          : throttleMisses.map(throttleLine),
+    },
+  ];
+}
+
+/**
+ * @template T
+ * @param {T[]} items
+ * @param {(item: T) => number} key
+ * @returns {T}
+ */
+function minBy(items, key) {
+  return /** @type {T} */ (items.reduce((best, item) => (key(item) < key(best) ? item : best)));
+}
+
+/**
+ * The result-file object: one row per scenario and subject.
+ * @param {Measured[]} measured
+ * @param {Subject[]} subjects
+ * @param {Protocol} protocol
+ * @param {{ date: Date, loadAtStart: number, elapsedMs: number,
+ *   provenance: import('./provenance.js').Provenance }} run
+ */
+export function buildResults(
+  measured,
+  subjects,
+  protocol,
+  { date, loadAtStart, elapsedMs, provenance },
+) {
+  const scenarios = measured.flatMap((entry) => rowsOf(entry, subjects));
+  return {
+    benchmark: 'shard-throughput',
+    date: resultDate(date),
+    machine: {
+      ...describeMachine(),
+      loadAverage1m: { start: round(loadAtStart, 2), end: round(loadAverage1m(), 2) },
+    },
+    protocol: {
+      ...protocol,
+      offeredLoad: `${OFFERED_LOAD}× the user records/s the shards take at most`,
+      bufferSeconds: BUFFER_SECONDS,
+      endpoint: 'kinesis-kit-local --limits aws, a child process per group and run',
+      order:
+        'each run measures every record size and shard count in turn, every subject on a ' +
+        'fresh stream, the order of the subjects reversed every run',
+      elapsedSeconds: Math.round(elapsedMs / 1000),
+    },
+    measured: provenance,
+    subjects: subjects.map(({ id, name, label, library, how, packing, family }) => ({
+      id,
+      name,
+      label,
+      library,
+      how,
+      packing,
+      family,
+    })),
+    ceilings: measured
+      .map(({ group, ceilings }) => ({
+        recordBytes: group.recordBytes,
+        plainUserRecordsPerSecPerShard: round(ceilings.plain, 1),
+        aggregatedUserRecordsPerSecPerShard: round(ceilings.aggregated, 1),
+        aggregatedBytesPerUserRecord: round(ceilings.aggregatedBytesPerUserRecord, 1),
+      }))
+      .filter(
+        (entry, index, all) => all.findIndex((e) => e.recordBytes === entry.recordBytes) === index,
+      ),
+    goals: judgeGoals(scenarios, measured),
+    scenarios,
+  };
+}
+
+/** @typedef {ReturnType<typeof buildResults>} Results */
+
+/** @param {unknown} cores fraction of one core, or null */
+const cpuCell = (cores) => (typeof cores === 'number' ? `${Math.round(cores * 100)}%` : '?');
+
+/**
+ * The table: one row per scenario and subject.
+ * @param {Results} results
+ */
+export function toTable(results) {
+  const label = new Map(results.subjects.map((subject) => [subject.name, subject.label]));
+  const rows = results.scenarios.map(({ name, subject, metrics: m }) => {
+    const latency = /** @type {{ p50: number, p99: number }} */ (m.latencyMs);
+    return [
+      name,
+      label.get(subject) ?? subject,
+      formatThousands(Number(m.userRecordsPerSec)),
+      formatSpread(
+        Number(m.userRecordsPerSecMin),
+        Number(m.userRecordsPerSecMax),
+        Number(m.relativeSpread),
+      ),
+      formatThousands(Number(m.userRecordsPerSecPerShard)),
+      formatThousands(Number(m.kinesisRecordsPerSecPerShard)),
+      formatThousands(Number(m.bytesPerSecPerShard)),
+      `${Number(m.limitFraction).toFixed(3)} (${m.binding})`,
+      `${(Number(m.throttledFraction) * 100).toFixed(1)}%`,
+      `${Math.round(latency.p50)} / ${Math.round(latency.p99)}`,
+      `${cpuCell(m.clientCpuCores)} / ${cpuCell(m.endpointCpuCores)}`,
+      ratioCell(m),
+    ];
+  });
+  return markdownTable(
+    [
+      { title: 'Scenario' },
+      { title: 'Subject' },
+      { title: 'user rec/s', align: 'right' },
+      { title: 'spread (min–max)', align: 'right' },
+      { title: 'user rec/s per shard', align: 'right' },
+      { title: 'Kinesis rec/s per shard', align: 'right' },
+      { title: 'bytes/s per shard', align: 'right' },
+      { title: 'limitFraction (binding)', align: 'right' },
+      { title: 'throttled', align: 'right' },
+      { title: 'put latency p50 / p99 ms', align: 'right' },
+      { title: 'CPU producer / endpoint', align: 'right' },
+      { title: 'vs PutRecords (per-run range)', align: 'right' },
+    ],
+    rows,
+  );
+}
+
+/**
+ * The goals, met or not, with the numbers.
+ * @param {Results} results
+ */
+export function toVerdict(results) {
+  return results.goals
+    .map(
+      ({ goal, met, detail }) =>
+        `- **${met ? 'met' : 'NOT met'}**: ${goal}.\n` +
+        detail.map((line) => `  - ${line}`).join('\n'),
+    )
+    .join('\n');
+}
+
+/**
+ * The ceilings: what one shard takes at most of each record size.
+ * @param {Results} results
+ */
+function ceilingsTable(results) {
+  return markdownTable(
+    [
+      { title: 'Record size' },
+      { title: 'plain: user rec/s per shard', align: 'right' },
+      { title: 'aggregated (50 KiB aggregates): user rec/s per shard', align: 'right' },
+      { title: 'Kinesis bytes per aggregated user record', align: 'right' },
+    ],
+    results.ceilings.map((entry) => [
+      sizeName(entry.recordBytes),
+      formatThousands(entry.plainUserRecordsPerSecPerShard),
+      formatThousands(entry.aggregatedUserRecordsPerSecPerShard),
+      formatThousands(entry.aggregatedBytesPerUserRecord),
+    ]),
+  );
+}
+
+/**
+ * kinesis-kit's rows with what explains its limitFraction: throttling in the window and over the
+ * whole measurement, and the share of the limits it allowed itself at the window's end.
+ * @param {Results} results
+ */
+function producerTable(results) {
+  const rows = results.scenarios.filter((row) => row.subject === OURS);
+  const percent = (/** @type {unknown} */ value) => `${(Number(value) * 100).toFixed(1)}%`;
+  return markdownTable(
+    [
+      { title: 'Scenario' },
+      { title: 'limitFraction (per run)', align: 'right' },
+      { title: 'throttled: window', align: 'right' },
+      { title: 'throttled: warm-up to close', align: 'right' },
+      { title: 'rate factor at window end', align: 'right' },
+      { title: 'requests/s', align: 'right' },
+    ],
+    rows.map(({ name, metrics: m }) => [
+      name,
+      `${Number(m.limitFraction).toFixed(3)} (${perRun(m)})`,
+      percent(m.throttledFraction),
+      percent(m.throttledFractionWholeMeasurement),
+      m.producerRateFactorAtWindowEnd === undefined
+        ? '?'
+        : Number(m.producerRateFactorAtWindowEnd).toFixed(2),
+      formatThousands(Number(m.requestsPerSec)),
+    ]),
+  );
+}
+
+/**
+ * The code measured, in a phrase: commit, and each package's build with what it includes.
+ * @param {Results} results
+ */
+function measuredLine({ measured }) {
+  const commit = measured.commit ? `commit ${measured.commit}` : 'no git commit known';
+  const builds = measured.builds.map((build) => {
+    const notes = [];
+    if (build.uncommittedInBuild.length > 0) {
+      notes.push(`with uncommitted changes to ${build.uncommittedInBuild.join(', ')}`);
+    }
+    if (build.sourcesChangedSinceBuild.length > 0) {
+      notes.push(`${build.sourcesChangedSinceBuild.length} source files changed since`);
+    }
+    const note = notes.length === 0 ? 'as committed' : notes.join('; ');
+    return `${build.package} built ${build.built} (sha256 ${build.sha256}…, ${note})`;
+  });
+  return `${commit}; ${builds.join(', ')}`;
+}
+
+/**
+ * The Markdown report: machine, protocol, ceilings, table, verdict.
+ * @param {Results} results
+ */
+export function toMarkdown(results) {
+  const { machine, protocol } = results;
+  return `# Shard throughput: kinesis-kit's producer vs hand-rolled writers
+
+Run on ${results.date}: ${machineSummary(machine)}; 1-minute load average \
+${machine.loadAverage1m.start} at the start and ${machine.loadAverage1m.end} at the end (the \
+machine is shared: absolute rates vary, ratios and fractions of the limit much less). The run \
+took ${(protocol.elapsedSeconds / 60).toFixed(1)} minutes. Measured: ${measuredLine(results)}. See \
+[benchmarks/shard-throughput/README.md](../shard-throughput/README.md) for what is measured \
+and how.
+
+Every subject writes to a fresh stream of the local endpoint (\`kinesis-kit-local --limits \
+aws\`: 1,000 records/s and 1 MiB/s per shard, one second of burst), offered \
+${OFFERED_LOAD}× the user records per second the shards take at most, with a buffer of \
+${BUFFER_SECONDS} s of that (the source waits while it is full). Each measurement: \
+${protocol.warmupMs / 1000} s of warm-up (the shards' burst), then a \
+${protocol.windowMs / 1000} s window of steady state; ${protocol.runs} runs, interleaved \
+(every subject of a record size and shard count in turn, on an endpoint of their own). \
+User records are random data with random ${PARTITION_KEY_CHARS}-character partition keys. \
+Rates: median of the runs, spread min–max and (max − min) / median. limitFraction: what the \
+endpoint accepted per shard (Kinesis records and their data + key bytes) as a fraction of the \
+limit that binds first, median of the runs. Throttled: Kinesis records answered \
+ProvisionedThroughputExceeded ÷ Kinesis records sent, all runs. Latency: from \`put\` to stored \
+(time in the buffer included), all runs. CPU: the benchmark process (subject, SDK client and \
+the source of records) and the endpoint, over the window (100% = one core). PutRecords does \
+not aggregate: one measurement per record size and shard count fills its aggregated and plain \
+rows.
+
+What one shard takes at most (the ceiling of the user records per second):
+
+${ceilingsTable(results)}
+
+${toTable(results)}
+
+![User records per second per shard against the limit](shard-throughput.svg)
+
+## Goals (kinesis-kit)
+
+${toVerdict(results)}
+
+## The producer's own figures
+
+The rate factor is the share of each shard's limits KinesisProducer allowed itself at the end \
+of the window (\`producer.metrics().shards[id].rateFactor\`, mean over the shards, median over \
+the runs; 1 = the whole limit): the producer lowers it when a shard throttles and raises it \
+again over time. Throttled from warm-up to close: median over the runs of the fraction \
+throttled over the whole measurement, the end of the shards' initial burst included. \
+Requests/s: PutRecords calls answered per second in the window, median over the runs.
+
+${producerTable(results)}
+`;
+}
