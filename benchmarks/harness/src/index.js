@@ -5,7 +5,12 @@
 export { parseBenchArgs, runMain } from './cli.js';
 export { startCpuMeter } from './cpu.js';
 export { finishRun } from './finish.js';
-export { describeMachine, loadAverage1m, machineSummary } from './machine.js';
+export {
+  describeMachine,
+  describeMachineUnderLoad,
+  loadAverage1m,
+  machineSummary,
+} from './machine.js';
 export { rateMetrics, ratioMetrics } from './metrics.js';
 export { inRunOrder } from './order.js';
 export { createPrng, randomBytes, UUID_LIKE_CHARS, uuidLike } from './random.js';

@@ -34,3 +34,18 @@ export function machineSummary(machine) {
 export function loadAverage1m() {
   return loadavg()[0] ?? 0;
 }
+
+/**
+ * The result file's `machine`, with the 1-minute load average at the start and at the end of
+ * the run: the machine is shared, and how busy it was says how far to trust absolute rates.
+ * @param {number} loadAtStart the load average when the run began (`loadAverage1m()`)
+ */
+export function describeMachineUnderLoad(loadAtStart) {
+  return {
+    ...describeMachine(),
+    loadAverage1m: {
+      start: Math.round(loadAtStart * 100) / 100,
+      end: Math.round(loadAverage1m() * 100) / 100,
+    },
+  };
+}

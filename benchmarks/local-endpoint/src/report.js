@@ -3,11 +3,10 @@
  * table, verdict and report. (Writing them to benchmarks/results is the harness's.)
  */
 import {
-  describeMachine,
+  describeMachineUnderLoad,
   formatRatio,
   formatSpread,
   formatThousands,
-  loadAverage1m,
   machineSummary,
   markdownTable,
   percentile,
@@ -88,11 +87,7 @@ export function buildResults(measured, protocol, date, loadAtStart) {
   return {
     benchmark: 'local-endpoint',
     date: resultDate(date),
-    machine: {
-      ...describeMachine(),
-      // The machine is shared: how busy it was says how far to trust the absolute rates.
-      loadAverage1m: { start: round(loadAtStart, 2), end: round(loadAverage1m(), 2) },
-    },
+    machine: describeMachineUnderLoad(loadAtStart),
     protocol: {
       ...protocol,
       order: 'interleaved: each run measures every subject in turn, order reversed every run',

@@ -3,11 +3,10 @@
  * table, the verdict on the goals, and the report. (Writing them is the harness's.)
  */
 import {
-  describeMachine,
+  describeMachineUnderLoad,
   formatRatio,
   formatSpread,
   formatThousands,
-  loadAverage1m,
   machineSummary,
   markdownTable,
   resultDate,
@@ -189,10 +188,7 @@ export function buildResults(
   return {
     benchmark: 'shard-throughput',
     date: resultDate(date),
-    machine: {
-      ...describeMachine(),
-      loadAverage1m: { start: round(loadAtStart, 2), end: round(loadAverage1m(), 2) },
-    },
+    machine: describeMachineUnderLoad(loadAtStart),
     protocol: {
       ...protocol,
       offeredLoad: `${OFFERED_LOAD}× the user records/s the shards take at most`,
