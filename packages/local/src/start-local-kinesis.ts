@@ -111,6 +111,16 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
   try {
     engine.restore(await store.load());
     for (const { name, shardCount } of options.streams ?? []) {
+      if (
+        !/^[a-zA-Z0-9_.-]{1,128}$/.test(name) ||
+        !Number.isInteger(shardCount) ||
+        shardCount < 1
+      ) {
+        throw new LocalKinesisError(
+          'InvalidOption',
+          `streams: ${JSON.stringify({ name, shardCount })} needs a name of 1–128 characters [a-zA-Z0-9_.-] and a shardCount of at least 1`,
+        );
+      }
       if (!engine.streams().some((stream) => stream.state.name === name)) {
         await engine.createStream(name, shardCount, 'PROVISIONED', {});
       }

@@ -58,6 +58,8 @@ export class Engine {
   readonly options: EngineOptions;
   readonly #streams = new Map<string, LiveStream>();
   readonly #timers = new Set<NodeJS.Timeout>();
+  /** When each stream name was last created, so a re-creation gets a later createdMs. */
+  readonly #lastCreatedMs = new Map<string, number>();
   /** Control-plane changes are persisted one at a time, in order. */
   #metadataQueue: Promise<void> = Promise.resolve();
 
@@ -150,6 +152,17 @@ export class Engine {
     return stream;
   }
 
+  /** For reads (GetShardIterator, GetRecords): a stream being created or deleted has none. */
+  requireReadable(stream: LiveStream): void {
+    const { status, name } = stream.state;
+    if (status === 'CREATING' || status === 'DELETING') {
+      throw new AwsServiceError(
+        'ResourceInUseException',
+        `Stream ${name} under account ${this.options.accountId} not ACTIVE, instead in state ${status}`,
+      );
+    }
+  }
+
   /** For control-plane changes: the stream must be ACTIVE. */
   resolveActiveStream(input: { StreamName?: unknown; StreamARN?: unknown }): LiveStream {
     const stream = this.resolveStream(input);
@@ -226,7 +239,10 @@ export class Engine {
     mode: StreamState['mode'],
     tags: Record<string, string>,
   ): Promise<void> {
-    const now = this.clock.now();
+    // createdMs tells a stream from an earlier one of the same name (iterators, storage): it
+    // must differ even when both were created in the same millisecond.
+    const now = Math.max(this.clock.now(), (this.#lastCreatedMs.get(name) ?? -1) + 1);
+    this.#lastCreatedMs.set(name, now);
     const shards: ShardState[] = uniformHashRanges(shardCount).map((range, index) => ({
       shardId: shardIdFor(index),
       ...range,
@@ -366,7 +382,9 @@ export class Engine {
       this.#timers.delete(timer);
       if (this.#streams.get(stream.state.name) !== stream) return;
       if (next === 'DELETED') {
-        void this.#remove(stream);
+        // A failed delete must not take the process down (this runs in a timer); the stream
+        // is gone from the API either way, and its files are retried on the next start.
+        this.#remove(stream).catch(() => undefined);
       } else {
         stream.state.status = 'ACTIVE';
         void this.saveStream(stream.state).catch(() => undefined);

@@ -40,8 +40,9 @@ export function createDualProtocolServer(
   const http1 = createHttp1Server(
     {
       headersTimeout: timeouts.headersTimeoutMs,
-      requestTimeout: timeouts.requestTimeoutMs,
-      keepAliveTimeout: 5000,
+      // Node requires headersTimeout <= requestTimeout.
+      requestTimeout: Math.max(timeouts.requestTimeoutMs, timeouts.headersTimeoutMs),
+      keepAliveTimeout: timeouts.idleTimeoutMs,
     },
     handler,
   );

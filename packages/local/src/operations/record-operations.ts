@@ -81,6 +81,7 @@ export async function putRecords(engine: Engine, input: ParsedInput): Promise<ob
 
 export function getShardIterator(engine: Engine, input: ParsedInput): object {
   const { stream, shard } = engine.resolveShard(input, input.ShardId as string);
+  engine.requireReadable(stream);
   const type = input.ShardIteratorType as string;
   const starting = input.StartingSequenceNumber as string | undefined;
   const now = engine.clock.now();
@@ -167,6 +168,8 @@ export function getRecords(engine: Engine, input: ParsedInput): object {
       `Shard ${position.shardId} in stream ${position.streamName} under account ${engine.options.accountId} does not exist`,
     );
   }
+  engine.requireReadable(stream);
+
   if (!shard.throttle.tryRead(now)) throw rateExceeded(engine, stream, shard);
 
   const limit = (input.Limit as number | undefined) ?? KINESIS_LIMITS.getRecordsMaxRecords;

@@ -20,7 +20,7 @@ import { startLocalKinesis } from '../../src/index.js';
 import { clientFor, uniqueStreamName, useLocalKinesis } from '../support/local-kinesis.js';
 
 describe('stream lifecycle with creation and deletion delays', () => {
-  const local = useLocalKinesis({ createStreamDelayMs: 50, deleteStreamDelayMs: 50 });
+  const local = useLocalKinesis({ createStreamDelayMs: 300, deleteStreamDelayMs: 300 });
 
   it('is CREATING, refuses writes, then becomes ACTIVE for the SDK waiter', async () => {
     const name = uniqueStreamName();
@@ -46,6 +46,24 @@ describe('stream lifecycle with creation and deletion delays', () => {
     );
     const active = await local.client.send(new DescribeStreamSummaryCommand({ StreamName: name }));
     expect(active.StreamDescriptionSummary?.StreamStatus).toBe('ACTIVE');
+  });
+
+  it('refuses reads of a stream still being created', async () => {
+    const name = uniqueStreamName();
+    await local.client.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
+    const error = await local.client
+      .send(
+        new GetShardIteratorCommand({
+          StreamName: name,
+          ShardId: 'shardId-000000000000',
+          ShardIteratorType: 'LATEST',
+        }),
+      )
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(ResourceInUseException);
+    expect(error.message).toBe(
+      `Stream ${name} under account 123456789012 not ACTIVE, instead in state CREATING`,
+    );
   });
 
   it('is DELETING, then gone', async () => {
@@ -92,6 +110,52 @@ describe('retention', () => {
     );
     const { Records = [] } = await local.client.send(new GetRecordsCommand({ ShardIterator }));
     expect(Records.map((r) => r.Data?.[0])).toEqual([2]);
+  });
+});
+
+describe('a stream re-created under the same name', () => {
+  const now = Date.UTC(2026, 10, 25, 12, 0, 0);
+  const local = useLocalKinesis({ limits: 'off', clock: { now: () => now } });
+
+  it('is not read through an iterator of the earlier one, even within the same millisecond', async () => {
+    const name = uniqueStreamName();
+    await local.client.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
+    await local.client.send(
+      new PutRecordCommand({ StreamName: name, PartitionKey: 'k', Data: new Uint8Array([1]) }),
+    );
+    const { ShardIterator } = await local.client.send(
+      new GetShardIteratorCommand({
+        StreamName: name,
+        ShardId: 'shardId-000000000000',
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
+    );
+    await local.client.send(new DeleteStreamCommand({ StreamName: name }));
+    await local.client.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
+    await local.client.send(
+      new PutRecordCommand({ StreamName: name, PartitionKey: 'k', Data: new Uint8Array([2]) }),
+    );
+    await expect(
+      local.client.send(new GetRecordsCommand({ ShardIterator })),
+    ).rejects.toBeInstanceOf(ResourceNotFoundException);
+  });
+});
+
+describe('start-up options', () => {
+  it('refuses streams it cannot create, naming them', async () => {
+    await expect(
+      startLocalKinesis({ streams: [{ name: 'bad name!', shardCount: 1 }] }),
+    ).rejects.toMatchObject({
+      code: 'InvalidOption',
+    });
+    await expect(startLocalKinesis({ streams: [{ name: 'ok', shardCount: 0 }] })).rejects.toThrow(
+      'needs a name of 1–128 characters',
+    );
+  });
+
+  it('accepts a headers timeout longer than the request timeout', async () => {
+    const endpoint = await startLocalKinesis({ headersTimeoutMs: 120_000 });
+    await endpoint.close();
   });
 });
 

@@ -18,6 +18,8 @@ export interface Entry {
 export interface RequestRoom {
   entries: number;
   bytes: number;
+  /** Nothing taken yet: a record larger than the byte room still goes, alone. */
+  empty: boolean;
 }
 
 /**
@@ -42,6 +44,7 @@ export function takeEntries(
     queue.limiter.take(entry.bytes, nowMs);
     room.entries -= 1;
     room.bytes -= entry.bytes;
+    room.empty = false;
     entries.push(entry);
   }
   return entries;
@@ -49,10 +52,8 @@ export function takeEntries(
 
 function nextPlain(queue: ShardQueue, room: RequestRoom, nowMs: number): Entry | undefined {
   const head = queue.peek() as PendingRecord;
-  if (
-    head.recordBytes > room.bytes ||
-    !queue.limiter.allows({ records: 1, bytes: head.recordBytes }, nowMs)
-  ) {
+  const fits = head.recordBytes <= room.bytes || room.empty;
+  if (!fits || !queue.limiter.allows({ records: 1, bytes: head.recordBytes }, nowMs)) {
     return undefined;
   }
   queue.shift();
@@ -66,11 +67,12 @@ function nextAggregate(
   nowMs: number,
 ): Entry | undefined {
   const head = queue.peek() as PendingRecord;
-  if (head.recordBytes + (head.record.explicitHashKey?.length ?? 0) > maxAggregatedBytes) {
-    // Larger than an aggregate: it goes alone.
-    return nextPlain(queue, room, nowMs);
-  }
+  const headBytes = head.recordBytes + (head.record.explicitHashKey?.length ?? 0);
+  // Larger than an aggregate: it goes alone.
+  if (headBytes > maxAggregatedBytes) return nextPlain(queue, room, nowMs);
   const budget = Math.min(maxAggregatedBytes, room.bytes);
+  // Not even the first record fits what is left of the request: a later request takes it.
+  if (headBytes > budget) return room.empty ? nextPlain(queue, room, nowMs) : undefined;
   if (!queue.limiter.allows({ records: 1, bytes: Math.min(budget, head.recordBytes) }, nowMs)) {
     return undefined;
   }

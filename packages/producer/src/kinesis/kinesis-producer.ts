@@ -148,6 +148,10 @@ export class KinesisProducer implements AsyncDisposable {
   readonly #settler: PutSettler<UserRecord, PutResult>;
   readonly #scheduler = new PumpScheduler(() => this.#pump());
   #inFlightRequests = 0;
+  /** Aborted on close: cancels a shard map reload still in flight. */
+  readonly #lifetime = new AbortController();
+  /** Puts waiting for buffer room or the first shard map; later puts queue behind them. */
+  #admitting = 0;
   #rotation = 0;
   #refreshWanted = false;
   #firstMap: Promise<ShardMap> | undefined;
@@ -202,6 +206,12 @@ export class KinesisProducer implements AsyncDisposable {
     }
     return this.#puts.track<PutResult>((resolve, reject) => {
       const enqueue = (map: ShardMap) => {
+        if (options.signal?.aborted) {
+          // Aborted while it waited for room or the shard map: the abort event has passed.
+          this.#capacity.release(recordBytes);
+          reject(this.#settler.abortedBeforeQueued(record, options.signal.reason));
+          return;
+        }
         const pending = new PendingRecord(
           record,
           recordBytes,
@@ -213,13 +223,24 @@ export class KinesisProducer implements AsyncDisposable {
         );
         this.#enqueue(pending, this.#queueFor(map, pending.hashKey), options.signal);
       };
-      // With room and a shard map, the record is queued now, in the order puts are called.
+      // With room, a shard map and no earlier put still waiting, the record is queued now:
+      // puts are queued in the order they are called.
       const map = this.#directory.map;
-      if (map && this.#capacity.tryAcquire(recordBytes)) {
+      if (map && this.#admitting === 0 && this.#capacity.tryAcquire(recordBytes)) {
         enqueue(map);
         return;
       }
-      this.#admit(record, recordBytes, options.signal).then(enqueue, reject);
+      this.#admitting++;
+      this.#admit(record, recordBytes, options.signal).then(
+        (admitted) => {
+          this.#admitting--;
+          enqueue(admitted);
+        },
+        (error: unknown) => {
+          this.#admitting--;
+          reject(error);
+        },
+      );
     });
   }
 
@@ -250,6 +271,17 @@ export class KinesisProducer implements AsyncDisposable {
     this.#scheduler.soon();
   }
 
+  /**
+   * ListShards gets the request timeout too (a hung call must not hold puts past their TTL, nor
+   * stop later reloads), and is abandoned when the producer closes.
+   */
+  #listingSignal(): AbortSignal {
+    return AbortSignal.any([
+      this.#lifetime.signal,
+      AbortSignal.timeout(this.#options.requestTimeoutMs),
+    ]);
+  }
+
   /** Puts many records; the results settle like `Promise.allSettled` of each put. */
   putMany(
     records: Iterable<UserRecord>,
@@ -267,6 +299,7 @@ export class KinesisProducer implements AsyncDisposable {
   async close(): Promise<void> {
     this.#puts.close();
     await this.flush();
+    this.#lifetime.abort();
     this.#scheduler.cancel();
     if (this.#ownsClient) this.#client.destroy();
   }
@@ -344,7 +377,7 @@ export class KinesisProducer implements AsyncDisposable {
   #buildRequest(now: number): Entry[] {
     const { maxBatchRecords, maxBatchBytes, aggregation, maxAggregatedBytes, ordered } =
       this.#options;
-    const room: RequestRoom = { entries: maxBatchRecords, bytes: maxBatchBytes };
+    const room: RequestRoom = { entries: maxBatchRecords, bytes: maxBatchBytes, empty: true };
     const queues = [...this.#queues.values()];
     const entries: Entry[] = [];
     for (let step = 0; step < queues.length && room.entries > 0; step++) {
@@ -500,14 +533,17 @@ export class KinesisProducer implements AsyncDisposable {
       }
       failed++;
       const cause = failure ?? result;
+      // An entry's ErrorCode is classified like an error of that name: unknown codes are final.
       const classified =
         failure !== undefined
           ? classifyError(failure)
-          : {
-              code: result?.ErrorCode ?? 'MissingResult',
-              message: result?.ErrorMessage ?? 'PutRecords returned no result for this entry',
-              retriable: result?.ErrorCode !== undefined,
-            };
+          : result?.ErrorCode !== undefined
+            ? classifyError({ name: result.ErrorCode, message: result.ErrorMessage ?? '' })
+            : {
+                code: 'MissingResult',
+                message: 'PutRecords returned no result for this entry',
+                retriable: false,
+              };
       if (classified.code === 'ProvisionedThroughputExceededException') throttled.add(entry.queue);
       this.#failedEntry(
         entry,
@@ -603,7 +639,7 @@ export class KinesisProducer implements AsyncDisposable {
   #refreshShards(now: number): void {
     this.#refreshWanted = false;
     this.#refreshStartedMs = now;
-    this.#directory.load().then(
+    this.#directory.load(this.#listingSignal()).then(
       (map) => {
         this.#events.emit('shards_refreshed', () => ({ openShards: map.openShards.length }));
         for (const [shardId, queue] of this.#queues) {
@@ -615,6 +651,7 @@ export class KinesisProducer implements AsyncDisposable {
         this.#scheduler.soon();
       },
       (error: unknown) => {
+        if (this.#lifetime.signal.aborted) return;
         this.#logger.warn(`reloading the shard map failed: ${classifyError(error).message}`);
       },
     );
@@ -647,7 +684,7 @@ export class KinesisProducer implements AsyncDisposable {
     for (;;) {
       const sentAtMs = Date.now();
       try {
-        return await this.#directory.load();
+        return await this.#directory.load(this.#listingSignal());
       } catch (error) {
         const { code, message, retriable } = classifyError(error);
         attempts.push({ sentAtMs, errorCode: code, errorMessage: message });
