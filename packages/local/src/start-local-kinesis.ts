@@ -1,5 +1,11 @@
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { type Logger, silentLogger } from '@kinesis-kit/records';
+import {
+  type MetricsReport,
+  metricsReport,
+  type StreamMetrics,
+  streamMetricsReport,
+} from './admin/metrics-report.js';
 import { DEFAULTS } from './defaults.js';
 import type { Clock } from './engine/clock.js';
 import { systemClock } from './engine/clock.js';
@@ -70,6 +76,18 @@ export interface LocalKinesis extends AsyncDisposable {
   /** `http://127.0.0.1:PORT`: pass it as the SDK client's `endpoint`. */
   readonly endpoint: string;
   readonly port: number;
+  /**
+   * CloudWatch-style metrics of the last 5 minutes, as `GET /_kinesis-kit/metrics` answers:
+   * every stream, or one (throws `LocalKinesisError` `StreamNotFound` for an unknown one).
+   *
+   * @example
+   * ```ts
+   * const { metrics } = kinesis.metrics('clicks');
+   * console.log(metrics.IncomingRecords.total);
+   * ```
+   */
+  metrics(): MetricsReport;
+  metrics(streamName: string): StreamMetrics;
   /** Stops accepting connections, ends open ones, flushes storage. Idempotent. */
   close(): Promise<void>;
 }
@@ -155,7 +173,17 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
     })();
     return closing;
   };
-  return { endpoint, port, close, [Symbol.asyncDispose]: close };
+  function metrics(): MetricsReport;
+  function metrics(streamName: string): StreamMetrics;
+  function metrics(streamName?: string): MetricsReport | StreamMetrics {
+    if (streamName === undefined) return metricsReport(engine);
+    const report = streamMetricsReport(engine, streamName);
+    if (report === undefined) {
+      throw new LocalKinesisError('StreamNotFound', `Stream ${streamName} not found.`);
+    }
+    return report;
+  }
+  return { endpoint, port, metrics, close, [Symbol.asyncDispose]: close };
 }
 
 interface Listening {

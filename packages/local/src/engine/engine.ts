@@ -7,6 +7,7 @@ import type { ShardRecord, ShardState, StreamState } from './model.js';
 import { uniformHashRanges } from './resharding.js';
 import { counterOf, sequenceNumber, shardIdFor, shardIndexFromId } from './sequence-numbers.js';
 import { ShardLog } from './shard-log.js';
+import { ShardMetrics } from './shard-metrics.js';
 import { ShardThrottle } from './shard-throttle.js';
 
 /** What the engine needs to know about its surroundings. */
@@ -35,6 +36,8 @@ export interface LiveShard {
   readonly index: number;
   readonly log: ShardLog;
   readonly throttle: ShardThrottle;
+  /** CloudWatch-style figures of the last 5 minutes (kept in memory only). */
+  readonly metrics: ShardMetrics;
   /**
    * Writes routed here whose records are not in the log yet. A closed shard is read to its end
    * only once they have landed, or a reader would move on to the children and miss them.
@@ -275,6 +278,7 @@ export class Engine {
       index: shardIndexFromId(state.shardId) ?? 0,
       log: new ShardLog(),
       throttle: new ShardThrottle(this.options.limits, this.clock.now()),
+      metrics: new ShardMetrics(),
       pendingWrites: 0,
     };
     stream.state.shards.push(state);
@@ -370,6 +374,7 @@ export class Engine {
         index: shardIndexFromId(shard.shardId) ?? 0,
         log: new ShardLog(records?.get(shard.shardId)),
         throttle: new ShardThrottle(this.options.limits, now),
+        metrics: new ShardMetrics(),
         pendingWrites: 0,
       });
     }

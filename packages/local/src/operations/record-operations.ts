@@ -26,11 +26,19 @@ export async function putRecord(engine: Engine, input: ParsedInput): Promise<obj
   checkRecordSize(stream, entry, 'data');
   const shard = shardFor(stream, entry);
   const now = engine.clock.now();
-  if (!shard.throttle.tryWrite(recordBytes(entry), now)) throw rateExceeded(engine, stream, shard);
+  const bytes = recordBytes(entry);
+  if (!shard.throttle.tryWrite(bytes, now)) {
+    shard.metrics.record('WriteProvisionedThroughputExceeded', 1, now);
+    throw rateExceeded(engine, stream, shard);
+  }
   const ordering = input.SequenceNumberForOrdering as string | undefined;
   if (ordering !== undefined) checkOrdering(engine, stream, ordering);
   const record = newRecord(stream, shard, entry, now);
   await engine.storeRecords(stream, new Map([[shard, [record]]]));
+  // Counted once acknowledged, in the second the records arrived.
+  shard.metrics.record('IncomingRecords', 1, now);
+  shard.metrics.record('IncomingBytes', bytes, now);
+  shard.metrics.record('PutRecord.Success', 1, now);
   return {
     ShardId: shard.state.shardId,
     SequenceNumber: record.sequenceNumber.toString(),
@@ -58,15 +66,19 @@ export async function putRecords(engine: Engine, input: ParsedInput): Promise<ob
   const batches = new Map<LiveShard, ShardRecord[]>();
   const results: object[] = [];
   let failed = 0;
+  const acceptedBytes = new Map<LiveShard, number>();
   entries.forEach((entry, index) => {
     const shard = shards[index] as LiveShard;
-    if (!shard.throttle.tryWrite(recordBytes(entry), now)) {
+    const bytes = recordBytes(entry);
+    if (!shard.throttle.tryWrite(bytes, now)) {
       failed++;
+      shard.metrics.record('WriteProvisionedThroughputExceeded', 1, now);
       const error = rateExceeded(engine, stream, shard);
       results.push({ ErrorCode: error.code, ErrorMessage: error.message });
       return;
     }
     const record = newRecord(stream, shard, entry, now);
+    acceptedBytes.set(shard, (acceptedBytes.get(shard) ?? 0) + bytes);
     const batch = batches.get(shard);
     if (batch) batch.push(record);
     else batches.set(shard, [record]);
@@ -76,6 +88,11 @@ export async function putRecords(engine: Engine, input: ParsedInput): Promise<ob
     });
   });
   if (batches.size > 0) await engine.storeRecords(stream, batches);
+  for (const [shard, records] of batches) {
+    shard.metrics.record('IncomingRecords', records.length, now);
+    shard.metrics.record('IncomingBytes', acceptedBytes.get(shard) ?? 0, now);
+    shard.metrics.record('PutRecords.SuccessfulRecords', records.length, now);
+  }
   return { FailedRecordCount: failed, Records: results, EncryptionType: 'NONE' };
 }
 
@@ -170,7 +187,10 @@ export function getRecords(engine: Engine, input: ParsedInput): object {
   }
   engine.requireReadable(stream);
 
-  if (!shard.throttle.tryRead(now)) throw rateExceeded(engine, stream, shard);
+  if (!shard.throttle.tryRead(now)) {
+    shard.metrics.record('ReadProvisionedThroughputExceeded', 1, now);
+    throw rateExceeded(engine, stream, shard);
+  }
 
   const limit = (input.Limit as number | undefined) ?? KINESIS_LIMITS.getRecordsMaxRecords;
   const log = shard.log;
@@ -179,6 +199,7 @@ export function getRecords(engine: Engine, input: ParsedInput): object {
   const records: object[] = [];
   let bytes = 0;
   let next = position.from;
+  let lastArrivalMs: number | undefined;
   while (index < log.end && records.length < limit) {
     const record = log.at(index) as ShardRecord;
     const size = record.data.byteLength + Buffer.byteLength(record.partitionKey);
@@ -195,9 +216,18 @@ export function getRecords(engine: Engine, input: ParsedInput): object {
       PartitionKey: record.partitionKey,
     });
     next = record.sequenceNumber + 1n;
+    lastArrivalMs = record.arrivalMs;
     index++;
   }
   shard.throttle.chargeRead(bytes, now);
+  shard.metrics.record('GetRecords.Success', 1, now);
+  shard.metrics.record('GetRecords.Records', records.length, now);
+  shard.metrics.record('GetRecords.Bytes', bytes, now);
+  shard.metrics.record(
+    'GetRecords.IteratorAgeMilliseconds',
+    lastArrivalMs === undefined ? 0 : Math.max(0, now - lastArrivalMs),
+    now,
+  );
   const newest = log.last;
   const behind = index < log.end ? now - (log.at(index) as ShardRecord).arrivalMs : 0;
   // A closed shard gets no more records: once it is read to the end (and writes routed to it

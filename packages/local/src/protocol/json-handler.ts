@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@kinesis-kit/records';
+import { handleAdminRequest, isAdminRequest } from '../admin/admin-handler.js';
 import type { Engine } from '../engine/engine.js';
 import { AwsServiceError } from '../errors.js';
 import type { AnyRequest, AnyResponse, RequestHandler } from '../http/dual-protocol-server.js';
@@ -11,7 +12,7 @@ const TARGET_PREFIX = 'Kinesis_20131202.';
 const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 
 /**
- * The AWS JSON 1.1 protocol: `POST /` with `X-Amz-Target: Kinesis_20131202.<Operation>`, a JSON
+ * The AWS JSON 1.1 protocol (and, first, the endpoint's own `/_kinesis-kit/` admin paths): `POST /` with `X-Amz-Target: Kinesis_20131202.<Operation>`, a JSON
  * body in, a JSON body out; errors as `{"__type", "message"}` with their HTTP status.
  */
 export function createJsonHandler(
@@ -19,6 +20,10 @@ export function createJsonHandler(
   options: { readonly maxRequestBytes: number; readonly logger: Logger },
 ): RequestHandler {
   return (request, response) => {
+    if (isAdminRequest(request)) {
+      handleAdminRequest(engine, request, response);
+      return;
+    }
     const requestId = randomUUID();
     handle(engine, request, options.maxRequestBytes).then(
       (output) => send(response, requestId, 200, output),
