@@ -1,7 +1,9 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULTS } from './defaults.js';
 import type { LimitsProfileName } from './engine/limits-profile.js';
+import { type FaultPlan, validateFaultPlan } from './faults/fault-plan.js';
 import { startLocalKinesis } from './start-local-kinesis.js';
 
 const USAGE = `Usage: kinesis-kit-local [options]
@@ -17,6 +19,9 @@ Options:
   --limits <aws|off>          enforce AWS per-shard throughput limits, or not (default ${DEFAULTS.limits})
   --create-stream <name:shards>
                               create a stream at start if missing (repeatable)
+  --faults <json>             inject faults: a plan {"seed":n,"rules":[...]} (default: none)
+  --faults-file <path>        inject faults: the plan in a JSON file
+  --fault-seed <n>            the seed of the plan given by --faults or --faults-file
   --quiet                     print only the endpoint line
   --help                      show this help
 `;
@@ -36,6 +41,9 @@ function parse() {
         fsync: { type: 'string' },
         limits: { type: 'string' },
         'create-stream': { type: 'string', multiple: true },
+        faults: { type: 'string' },
+        'faults-file': { type: 'string' },
+        'fault-seed': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -43,6 +51,42 @@ function parse() {
     }).values;
   } catch (error) {
     return fail((error as Error).message);
+  }
+}
+
+function faultPlan(
+  json: string | undefined,
+  file: string | undefined,
+  seed: string | undefined,
+): FaultPlan | undefined {
+  if (json !== undefined && file !== undefined) fail('give --faults or --faults-file, not both');
+  if (json === undefined && file === undefined) {
+    if (seed !== undefined) fail('--fault-seed needs --faults or --faults-file');
+    return undefined;
+  }
+  const flag = json === undefined ? '--faults-file' : '--faults';
+  let text = json;
+  if (file !== undefined) {
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      fail(`--faults-file cannot read ${file}: ${(error as Error).message}`);
+    }
+  }
+  let plan: unknown;
+  try {
+    plan = JSON.parse(text as string);
+  } catch (error) {
+    fail(`${flag} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (seed !== undefined) {
+    if (!/^\d+$/.test(seed)) fail(`--fault-seed must be a whole number, got ${seed}`);
+    if (typeof plan === 'object' && plan !== null) plan = { ...plan, seed: Number(seed) };
+  }
+  try {
+    return validateFaultPlan(plan);
+  } catch (error) {
+    return fail(`${flag}: ${(error as Error).message}`);
   }
 }
 
@@ -66,6 +110,7 @@ async function main(): Promise<void> {
     if (!match) fail(`--create-stream takes name:shards, got ${spec}`);
     return { name: match[1] as string, shardCount: Number(match[2]) };
   });
+  const faults = faultPlan(args.faults, args['faults-file'], args['fault-seed']);
   const quiet = args.quiet === true;
   const log = (message: string) => process.stderr.write(`${message}\n`);
   const kinesis = await startLocalKinesis({
@@ -75,6 +120,7 @@ async function main(): Promise<void> {
     fsync,
     limits: limits as LimitsProfileName,
     streams,
+    ...(faults === undefined ? {} : { faults }),
     logger: {
       debug: () => undefined,
       info: quiet ? () => undefined : log,

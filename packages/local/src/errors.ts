@@ -14,12 +14,14 @@ export type AwsErrorType =
   | 'UnknownOperationException'
   | 'MissingAuthenticationTokenException'
   | 'AccessDeniedException'
-  | 'InternalFailure';
+  | 'InternalFailure'
+  | 'ServiceUnavailable';
 
 const RETRIABLE: ReadonlySet<AwsErrorType> = new Set([
   'ProvisionedThroughputExceededException',
   'LimitExceededException',
   'InternalFailure',
+  'ServiceUnavailable',
 ]);
 
 /**

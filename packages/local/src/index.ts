@@ -15,6 +15,13 @@ export {
   LocalKinesisError,
   StorageCorruptionError,
 } from './errors.js';
+export type {
+  FaultCounters,
+  FaultErrorType,
+  FaultPlan,
+  FaultRule,
+  FaultsReport,
+} from './faults/fault-plan.js';
 export {
   type LocalKinesis,
   type LocalKinesisOptions,

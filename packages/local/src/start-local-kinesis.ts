@@ -12,6 +12,12 @@ import { systemClock } from './engine/clock.js';
 import { Engine } from './engine/engine.js';
 import { type LimitsProfileName, limitsProfile } from './engine/limits-profile.js';
 import { LocalKinesisError } from './errors.js';
+import {
+  type FaultPlan,
+  FaultSwitch,
+  type FaultsReport,
+  validateFaultPlan,
+} from './faults/fault-plan.js';
 import { createDualProtocolServer } from './http/dual-protocol-server.js';
 import { createJsonHandler } from './protocol/json-handler.js';
 import { lockDataDir } from './storage/data-dir-lock.js';
@@ -69,6 +75,8 @@ export interface LocalKinesisOptions {
   readonly logger?: Logger;
   /** The time source; tests pass a manual clock. @default the system clock */
   readonly clock?: Clock;
+  /** Faults to inject (errors, latency, dropped connections), reproducible from its seed. @default none */
+  readonly faults?: FaultPlan;
 }
 
 /** A running local endpoint. */
@@ -88,6 +96,18 @@ export interface LocalKinesis extends AsyncDisposable {
    */
   metrics(): MetricsReport;
   metrics(streamName: string): StreamMetrics;
+  /**
+   * Replaces the fault plan, resetting its PRNG to the seed and its counters; `undefined` turns
+   * fault injection off. Throws `LocalKinesisError` `InvalidOption` for an invalid plan.
+   *
+   * @example
+   * ```ts
+   * kinesis.setFaults({ seed: 1, rules: [{ operations: ['PutRecords'], errorRate: 0.5 }] });
+   * ```
+   */
+  setFaults(plan: FaultPlan | undefined): void;
+  /** The fault plan in effect (`null` when off) and the faults injected under it, as `GET /_kinesis-kit/faults` answers. */
+  faults(): FaultsReport;
   /** Stops accepting connections, ends open ones, flushes storage. Idempotent. */
   close(): Promise<void>;
 }
@@ -107,6 +127,9 @@ export interface LocalKinesis extends AsyncDisposable {
  */
 export async function startLocalKinesis(options: LocalKinesisOptions = {}): Promise<LocalKinesis> {
   const logger = options.logger ?? silentLogger;
+  const faults = new FaultSwitch(
+    options.faults === undefined ? undefined : validateFaultPlan(options.faults),
+  );
   const unlock = options.dataDir === undefined ? undefined : await lockDataDir(options.dataDir);
   const store: Store =
     options.dataDir === undefined
@@ -143,7 +166,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
         await engine.createStream(name, shardCount, 'PROVISIONED', {});
       }
     }
-    listening = await listen(engine, options, logger);
+    listening = await listen(engine, options, logger, faults);
   } catch (error) {
     engine.close();
     await store.close().catch(() => undefined);
@@ -183,7 +206,15 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
     }
     return report;
   }
-  return { endpoint, port, metrics, close, [Symbol.asyncDispose]: close };
+  return {
+    endpoint,
+    port,
+    metrics,
+    setFaults: (plan) => faults.set(plan),
+    faults: () => faults.report(),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
 }
 
 interface Listening {
@@ -198,11 +229,14 @@ async function listen(
   engine: Engine,
   options: LocalKinesisOptions,
   logger: Logger,
+  faults: FaultSwitch,
 ): Promise<Listening> {
   const server = createDualProtocolServer(
     createJsonHandler(engine, {
       maxRequestBytes: options.maxRequestBytes ?? DEFAULTS.maxRequestBytes,
       logger,
+      faults,
+      accountId: options.accountId ?? DEFAULTS.accountId,
     }),
     {
       headersTimeoutMs: options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs,

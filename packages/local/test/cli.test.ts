@@ -26,6 +26,46 @@ describe('kinesis-kit-local', () => {
     expect(unknown.stderr).toContain("Unknown option '--turbo'");
   });
 
+  it('names a bad --faults plan and exits with status 2', async () => {
+    const json = await run(process.execPath, [CLI, '--faults', '{"rules":']).catch((e) => e);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toContain('--faults is not valid JSON');
+    const range = await run(process.execPath, [
+      CLI,
+      '--faults',
+      '{"rules":[{"errorRate":3}]}',
+    ]).catch((e) => e);
+    expect(range.code).toBe(2);
+    expect(range.stderr).toContain('faults.rules[0].errorRate must be a number from 0 to 1, got 3');
+    const seed = await run(process.execPath, [CLI, '--fault-seed', '3']).catch((e) => e);
+    expect(seed.code).toBe(2);
+    expect(seed.stderr).toContain('--fault-seed needs --faults or --faults-file');
+  });
+
+  it('puts the --faults plan in effect, with the --fault-seed', async () => {
+    const child = await startChildEndpoint([
+      '--faults',
+      '{"rules":[{"operations":["PutRecords"],"errorRate":0.5}]}',
+      '--fault-seed',
+      '17',
+    ]);
+    try {
+      const response = await fetch(`${child.endpoint}/_kinesis-kit/faults`);
+      expect(await response.json()).toEqual({
+        plan: { seed: 17, rules: [{ operations: ['PutRecords'], errorRate: 0.5 }] },
+        counters: {
+          InternalFailure: 0,
+          ServiceUnavailable: 0,
+          Throttling: 0,
+          dropped: 0,
+          delayed: 0,
+        },
+      });
+    } finally {
+      await kill(child, 'SIGKILL');
+    }
+  });
+
   it('creates the streams it is given and shuts down cleanly on SIGTERM', async () => {
     const child = await startChildEndpoint([
       '--create-stream',

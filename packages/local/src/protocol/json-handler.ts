@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { constants as http2Constants } from 'node:http2';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '@kinesis-kit/records';
 import { handleAdminRequest, isAdminRequest } from '../admin/admin-handler.js';
 import type { Engine } from '../engine/engine.js';
+import { decodeShardIterator } from '../engine/shard-iterator.js';
 import { AwsServiceError } from '../errors.js';
+import type { FaultDecision, FaultSwitch } from '../faults/fault-plan.js';
 import type { AnyRequest, AnyResponse, RequestHandler } from '../http/dual-protocol-server.js';
 import { BodyTooLargeError, readBody } from '../http/read-body.js';
 import { OPERATIONS } from '../operations/operations.js';
-import { parseInput } from './shapes.js';
+import { type ParsedInput, parseInput } from './shapes.js';
 
 const TARGET_PREFIX = 'Kinesis_20131202.';
 const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -17,17 +21,28 @@ const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
  */
 export function createJsonHandler(
   engine: Engine,
-  options: { readonly maxRequestBytes: number; readonly logger: Logger },
+  options: {
+    readonly maxRequestBytes: number;
+    readonly logger: Logger;
+    readonly faults: FaultSwitch;
+    readonly accountId: string;
+  },
 ): RequestHandler {
   return (request, response) => {
     if (isAdminRequest(request)) {
-      handleAdminRequest(engine, request, response);
+      handleAdminRequest(engine, options.faults, request, response);
       return;
     }
     const requestId = randomUUID();
-    handle(engine, request, options.maxRequestBytes).then(
+    handle(engine, request, options).then(
       (output) => send(response, requestId, 200, output),
       (error: unknown) => {
+        if (error instanceof DroppedConnection) {
+          // Unanswered: the client sees a reset stream (HTTP/2) or a closed connection (HTTP/1).
+          if ('stream' in response) response.stream.close(http2Constants.NGHTTP2_INTERNAL_ERROR);
+          else request.socket?.destroy();
+          return;
+        }
         if (error instanceof BodyTooLargeError) {
           send(
             response,
@@ -60,10 +75,19 @@ export function createJsonHandler(
   };
 }
 
+/** Thrown to drop a request unanswered, as a fault. */
+class DroppedConnection extends Error {}
+
+const DATA_PLANE = new Set(['PutRecord', 'PutRecords', 'GetRecords', 'GetShardIterator']);
+
 async function handle(
   engine: Engine,
   request: AnyRequest,
-  maxRequestBytes: number,
+  options: {
+    readonly maxRequestBytes: number;
+    readonly faults: FaultSwitch;
+    readonly accountId: string;
+  },
 ): Promise<object> {
   const target = header(request, 'x-amz-target');
   const operation =
@@ -89,7 +113,10 @@ async function handle(
       `Unsupported content type ${contentType || '(none)'}: this endpoint speaks ${JSON_CONTENT_TYPE}`,
     );
   }
-  const body = await readBody(request, maxRequestBytes);
+  // Faults are drawn here, synchronously, so that draws follow the order requests arrive in.
+  const injector = options.faults.injector;
+  const fault = injector === undefined ? undefined : injector.decide(operationName(target));
+  const body = await readBody(request, options.maxRequestBytes);
   let json: unknown;
   try {
     json = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
@@ -99,7 +126,69 @@ async function handle(
       `Could not parse the request body as JSON: ${(error as Error).message}`,
     );
   }
-  return operation.run(engine, parseInput(operation.input, json));
+  const input = parseInput(operation.input, json);
+  if (fault !== undefined) {
+    // After validation, before the operation: an injected failure never changes state.
+    injector?.count(fault);
+    await applyFault(fault, operationName(target), input, options.accountId);
+  }
+  return operation.run(engine, input);
+}
+
+function operationName(target: string | undefined): string {
+  return (target as string).slice(TARGET_PREFIX.length);
+}
+
+async function applyFault(
+  fault: FaultDecision,
+  operation: string,
+  input: ParsedInput,
+  accountId: string,
+): Promise<void> {
+  if (fault.latencyMs > 0) await delay(fault.latencyMs);
+  if (fault.drop) throw new DroppedConnection();
+  switch (fault.error) {
+    case undefined:
+      return;
+    case 'InternalFailure':
+      throw new AwsServiceError(
+        'InternalFailure',
+        'An internal failure occurred (injected fault).',
+      );
+    case 'ServiceUnavailable':
+      throw new AwsServiceError(
+        'ServiceUnavailable',
+        'The service is unavailable (injected fault).',
+        503,
+      );
+    case 'Throttling': {
+      const { stream, shard } = addressed(input);
+      if (!DATA_PLANE.has(operation)) {
+        throw new AwsServiceError(
+          'LimitExceededException',
+          `Rate exceeded for stream ${stream} under account ${accountId}.`,
+        );
+      }
+      throw new AwsServiceError(
+        'ProvisionedThroughputExceededException',
+        shard === undefined
+          ? `Rate exceeded for stream ${stream} under account ${accountId}.`
+          : `Rate exceeded for shard ${shard} in stream ${stream} under account ${accountId}.`,
+      );
+    }
+  }
+}
+
+/** The stream (and shard, when the request names one) a request addresses, for messages. */
+function addressed(input: ParsedInput): { stream: string; shard: string | undefined } {
+  if (typeof input.ShardIterator === 'string') {
+    const position = decodeShardIterator(input.ShardIterator);
+    if (position !== undefined) return { stream: position.streamName, shard: position.shardId };
+  }
+  const byArn =
+    typeof input.StreamARN === 'string' ? /:stream\/(.+)$/.exec(input.StreamARN)?.[1] : undefined;
+  const stream = typeof input.StreamName === 'string' ? input.StreamName : (byArn ?? '');
+  return { stream, shard: typeof input.ShardId === 'string' ? input.ShardId : undefined };
 }
 
 function header(request: AnyRequest, name: string): string | undefined {
