@@ -74,6 +74,9 @@ export function createDualProtocolServer(
       socket.pause();
       socket.unshift(received);
       if (received.subarray(0, PREFACE_START.length).equals(PREFACE_START)) {
+        // A client that half-closes an HTTP/2 connection sends nothing more: end it, rather
+        // than hold it until the settings or idle timeout.
+        socket.once('end', () => socket.destroy());
         h2.emit('connection', socket);
       } else {
         http1.emit('connection', socket);

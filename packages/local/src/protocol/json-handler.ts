@@ -11,13 +11,15 @@ import type { AnyRequest, AnyResponse, RequestHandler } from '../http/dual-proto
 import { BodyTooLargeError, readBody } from '../http/read-body.js';
 import { OPERATIONS } from '../operations/operations.js';
 import { type ParsedInput, parseInput } from './shapes.js';
+import { JSON_FORMAT, type WireFormat, wireFormatFor } from './wire-format.js';
 
 const TARGET_PREFIX = 'Kinesis_20131202.';
-const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 
 /**
- * The AWS JSON 1.1 protocol (and, first, the endpoint's own `/_kinesis-kit/` admin paths): `POST /` with `X-Amz-Target: Kinesis_20131202.<Operation>`, a JSON
- * body in, a JSON body out; errors as `{"__type", "message"}` with their HTTP status.
+ * The AWS JSON 1.1 protocol and its CBOR twin (and, first, the endpoint's own `/_kinesis-kit/`
+ * admin paths, always JSON): `POST /` with `X-Amz-Target: Kinesis_20131202.<Operation>`, a
+ * JSON or CBOR body in, the same format out; errors as `{"__type", "message"}` with their
+ * HTTP status.
  */
 export function createJsonHandler(
   engine: Engine,
@@ -34,8 +36,11 @@ export function createJsonHandler(
       return;
     }
     const requestId = randomUUID();
-    handle(engine, request, options).then(
-      (output) => send(response, requestId, 200, output),
+    const format = wireFormatFor(header(request, 'content-type'));
+    // A content type the endpoint does not speak is answered in JSON.
+    const answerFormat = format ?? JSON_FORMAT;
+    handle(engine, request, format, options).then(
+      (output) => send(response, answerFormat, requestId, 200, output),
       (error: unknown) => {
         if (error instanceof DroppedConnection) {
           // Unanswered: the client sees a reset stream (HTTP/2) or a closed connection (HTTP/1).
@@ -46,6 +51,7 @@ export function createJsonHandler(
         if (error instanceof BodyTooLargeError) {
           send(
             response,
+            answerFormat,
             requestId,
             413,
             { __type: 'SerializationException', Message: error.message },
@@ -66,7 +72,7 @@ export function createJsonHandler(
         const failure = error as AwsServiceError;
         // SerializationException carries `Message` with a capital M, as AWS sends it.
         const messageKey = failure.code === 'SerializationException' ? 'Message' : 'message';
-        send(response, requestId, failure.statusCode, {
+        send(response, answerFormat, requestId, failure.statusCode, {
           __type: failure.code,
           [messageKey]: failure.message,
         });
@@ -83,6 +89,7 @@ const DATA_PLANE = new Set(['PutRecord', 'PutRecords', 'GetRecords', 'GetShardIt
 async function handle(
   engine: Engine,
   request: AnyRequest,
+  format: WireFormat | undefined,
   options: {
     readonly maxRequestBytes: number;
     readonly faults: FaultSwitch;
@@ -106,27 +113,18 @@ async function handle(
       'Missing Authentication Token',
     );
   }
-  const contentType = header(request, 'content-type') ?? '';
-  if (!contentType.startsWith('application/x-amz-json-1.')) {
+  if (format === undefined) {
+    const contentType = header(request, 'content-type') ?? '';
     throw new AwsServiceError(
       'SerializationException',
-      `Unsupported content type ${contentType || '(none)'}: this endpoint speaks ${JSON_CONTENT_TYPE}`,
+      `Unsupported content type ${contentType || '(none)'}: this endpoint speaks ${JSON_FORMAT.contentType}`,
     );
   }
   // Faults are drawn here, synchronously, so that draws follow the order requests arrive in.
   const injector = options.faults.injector;
   const fault = injector === undefined ? undefined : injector.decide(operationName(target));
   const body = await readBody(request, options.maxRequestBytes);
-  let json: unknown;
-  try {
-    json = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw new AwsServiceError(
-      'SerializationException',
-      `Could not parse the request body as JSON: ${(error as Error).message}`,
-    );
-  }
-  const input = parseInput(operation.input, json);
+  const input = parseInput(operation.input, format.decode(body), format.readers);
   if (fault !== undefined) {
     // After validation, before the operation: an injected failure never changes state.
     injector?.count(fault);
@@ -198,15 +196,16 @@ function header(request: AnyRequest, name: string): string | undefined {
 
 function send(
   response: AnyResponse,
+  format: WireFormat,
   requestId: string,
   status: number,
   body: object,
   closing = false,
 ): void {
   if (response.headersSent || response.destroyed) return;
-  const payload = Buffer.from(JSON.stringify(body));
+  const payload = format.encode(body);
   const headers: Record<string, string | number> = {
-    'content-type': JSON_CONTENT_TYPE,
+    'content-type': format.contentType,
     'content-length': payload.length,
     'x-amzn-requestid': requestId,
   };

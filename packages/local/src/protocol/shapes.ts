@@ -51,11 +51,32 @@ export interface StructureShape {
 export type ParsedInput = Record<string, unknown>;
 
 /**
+ * How a wire format carries the two types JSON cannot carry natively. Each reader returns
+ * `undefined` for a value of the wrong type, so the type errors stay worded in one place.
+ */
+export interface ScalarReaders {
+  /** A blob member's bytes. */
+  readonly blob: (value: unknown) => Buffer | undefined;
+  /** A timestamp member, as epoch milliseconds. */
+  readonly timestamp: (value: unknown) => number | undefined;
+}
+
+/** AWS JSON 1.1: blobs are base64 strings, timestamps epoch seconds. */
+export const JSON_READERS: ScalarReaders = {
+  blob: (value) => (typeof value === 'string' ? decodeBase64(value) : undefined),
+  timestamp: (value) => (typeof value === 'number' ? value * 1000 : undefined),
+};
+
+/**
  * Checks `body` against `shape` and returns the parsed input, or throws the AwsServiceError
  * Kinesis would answer with.
  */
-export function parseInput(shape: StructureShape, body: unknown): ParsedInput {
-  const parsed = convertStructure(shape, body ?? {});
+export function parseInput(
+  shape: StructureShape,
+  body: unknown,
+  readers: ScalarReaders = JSON_READERS,
+): ParsedInput {
+  const parsed = convertStructure(shape, body ?? {}, readers);
   const violations: string[] = [];
   checkStructure(shape, parsed, '', violations);
   if (violations.length > 0) {
@@ -86,7 +107,11 @@ function describeWrongType(value: unknown, target: string): AwsServiceError {
   return serializationError(`class ${javaClass} can not be converted to ${target}`);
 }
 
-function convertStructure(shape: StructureShape, value: unknown): ParsedInput {
+function convertStructure(
+  shape: StructureShape,
+  value: unknown,
+  readers: ScalarReaders,
+): ParsedInput {
   if (typeof value !== 'object' || value === null) {
     throw serializationError('Expected null');
   }
@@ -96,12 +121,12 @@ function convertStructure(shape: StructureShape, value: unknown): ParsedInput {
   for (const [name, member] of Object.entries(shape.members)) {
     const raw = input[name];
     if (raw === undefined || raw === null) continue;
-    output[name] = convert(member, raw);
+    output[name] = convert(member, raw, readers);
   }
   return output;
 }
 
-function convert(shape: Shape, value: unknown): unknown {
+function convert(shape: Shape, value: unknown, readers: ScalarReaders): unknown {
   switch (shape.type) {
     case 'string':
       if (typeof value !== 'string') throw describeWrongType(value, 'an String');
@@ -117,14 +142,16 @@ function convert(shape: Shape, value: unknown): unknown {
         throw describeWrongType(value, 'an Boolean');
       }
       return value;
-    case 'blob':
-      if (typeof value !== 'string') throw describeWrongType(value, 'a Blob');
-      return decodeBase64(value);
-    case 'timestamp':
-      if (typeof value !== 'number') {
-        throw describeWrongType(value, 'milliseconds since epoch');
-      }
-      return value * 1000;
+    case 'blob': {
+      const bytes = readers.blob(value);
+      if (bytes === undefined) throw describeWrongType(value, 'a Blob');
+      return bytes;
+    }
+    case 'timestamp': {
+      const ms = readers.timestamp(value);
+      if (ms === undefined) throw describeWrongType(value, 'milliseconds since epoch');
+      return ms;
+    }
     case 'list':
       if (!Array.isArray(value)) {
         if (typeof value === 'object' && value !== null) {
@@ -132,7 +159,7 @@ function convert(shape: Shape, value: unknown): unknown {
         }
         throw serializationError('Expected list or null');
       }
-      return value.map((item) => (item === null ? null : convert(shape.member, item)));
+      return value.map((item) => (item === null ? null : convert(shape.member, item, readers)));
     case 'map': {
       if (typeof value !== 'object' || value === null) {
         throw serializationError('Expected map or null');
@@ -141,13 +168,13 @@ function convert(shape: Shape, value: unknown): unknown {
       // No prototype: a key such as `__proto__` is data like any other.
       const output: Record<string, unknown> = Object.create(null);
       for (const [key, item] of Object.entries(value)) {
-        if (item !== null) output[key] = convert(shape.value, item);
+        if (item !== null) output[key] = convert(shape.value, item, readers);
       }
       return output;
     }
     case 'structure':
       if (typeof value !== 'object' || value === null) throw serializationError('Expected null');
-      return convertStructure(shape, value);
+      return convertStructure(shape, value, readers);
   }
 }
 

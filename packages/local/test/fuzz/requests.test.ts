@@ -158,7 +158,8 @@ async function fill(stream: string, shardCount: number, recordCount: number): Pr
 }
 
 beforeAll(async () => {
-  kinesis = await startLocalKinesis({ limits: 'off' });
+  // Short header timeout: a garbage prefix of a request is dropped quickly.
+  kinesis = await startLocalKinesis({ limits: 'off', headersTimeoutMs: 1000 });
   await fill(victim, 2, 24);
   await fill(bystander, 1, 6);
 });
@@ -365,7 +366,7 @@ describe('random bodies over HTTP/1.1', () => {
         '',
         'text/plain',
         'application/json',
-        'application/x-amz-cbor-1.1',
+        'application/x-amz-cbor-1.0',
         'application/x-www-form-urlencoded',
         'multipart/form-data; boundary=x',
         'application/x-amz-json-1.0',
@@ -380,7 +381,7 @@ describe('random bodies over HTTP/1.1', () => {
           contentType: value,
         });
         const type = expectAwsAnswer(answer, true);
-        // The JSON 1.0 and 1.1 protocols are the ones this endpoint speaks.
+        // JSON 1.0 and 1.1 are the ones this endpoint speaks in JSON; CBOR 1.1 is tested apart.
         expect(type).toBe(
           value?.trim().startsWith('application/x-amz-json-1.')
             ? undefined
