@@ -16,6 +16,8 @@ export const DEFAULTS = {
   onDemandStreamLimit: 50,
   /** PutRecords request size: the current API reference's 10 MiB. */
   putRecordsMaxBytes: 10 * 1024 * 1024,
+  /** Shard iterators expire 5 minutes after issue, as on AWS. */
+  shardIteratorTtlMs: 300_000,
   /** Largest HTTP request body: a PutRecords of 10 MiB is about 13.4 MiB of JSON. */
   maxRequestBytes: 16 * 1024 * 1024,
   headersTimeoutMs: 10_000,

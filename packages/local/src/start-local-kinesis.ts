@@ -63,6 +63,11 @@ export interface LocalKinesisOptions {
   readonly shardLimit?: number;
   /** Largest PutRecords request, data + partition keys: 10 MiB now, 5 MiB in older docs. @default 10485760 */
   readonly putRecordsMaxBytes?: number;
+  /**
+   * How long a shard iterator stays valid; a shorter one lets tests reach ExpiredIteratorException
+   * without waiting 5 minutes. @default 300000
+   */
+  readonly shardIteratorTtlMs?: number;
   /** Largest HTTP request body; larger ones get 413 unread. @default 16777216 */
   readonly maxRequestBytes?: number;
   /** Time a connection has to send a request's headers (and its first bytes). @default 10000 */
@@ -147,6 +152,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
     shardLimit: options.shardLimit ?? DEFAULTS.shardLimit,
     onDemandStreamLimit: DEFAULTS.onDemandStreamLimit,
     putRecordsMaxBytes: options.putRecordsMaxBytes ?? DEFAULTS.putRecordsMaxBytes,
+    shardIteratorTtlMs: options.shardIteratorTtlMs ?? DEFAULTS.shardIteratorTtlMs,
   });
   let listening: Listening;
   try {

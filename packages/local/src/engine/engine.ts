@@ -28,6 +28,8 @@ export interface EngineOptions {
   readonly onDemandStreamLimit: number;
   /** Largest PutRecords request, data + partition keys. */
   readonly putRecordsMaxBytes: number;
+  /** How long a shard iterator stays valid after GetShardIterator or GetRecords issued it. */
+  readonly shardIteratorTtlMs: number;
 }
 
 /** A shard at run time: its description, its records and its throughput state. */

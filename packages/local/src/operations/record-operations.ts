@@ -165,10 +165,11 @@ export function getRecords(engine: Engine, input: ParsedInput): object {
   const position = decodeShardIterator(input.ShardIterator as string);
   if (!position) throw new AwsServiceError('InvalidArgumentException', 'Invalid ShardIterator.');
   const now = engine.clock.now();
-  if (now - position.issuedMs > KINESIS_LIMITS.shardIteratorTtlMs) {
+  const ttlMs = engine.options.shardIteratorTtlMs;
+  if (now - position.issuedMs > ttlMs) {
     throw new AwsServiceError(
       'ExpiredIteratorException',
-      `Iterator expired. The iterator was created at time ${amzDate(position.issuedMs)} while right now it is ${amzDate(now)} which is further in the future than the tolerated delay of ${KINESIS_LIMITS.shardIteratorTtlMs} milliseconds.`,
+      `Iterator expired. The iterator was created at time ${amzDate(position.issuedMs)} while right now it is ${amzDate(now)} which is further in the future than the tolerated delay of ${ttlMs} milliseconds.`,
     );
   }
   const { stream, shard } = engine.resolveShard(

@@ -295,6 +295,32 @@ describe('shard iterator expiry', () => {
   });
 });
 
+describe('a shorter shard iterator lifetime', () => {
+  let now = Date.UTC(2026, 10, 25, 12, 0, 0);
+  const local = useLocalKinesis({
+    limits: 'off',
+    clock: { now: () => now },
+    shardIteratorTtlMs: 1_000,
+  });
+
+  it('expires iterators after shardIteratorTtlMs, naming it in the message', async () => {
+    const name = await createStream(local.client);
+    const shardIterator = await iterator(local.client, name, 'TRIM_HORIZON');
+    now += 1_000;
+    const fresh = await local.client.send(new GetRecordsCommand({ ShardIterator: shardIterator }));
+    now += 1;
+    const error = await local.client
+      .send(new GetRecordsCommand({ ShardIterator: shardIterator }))
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(ExpiredIteratorException);
+    expect(error.message).toMatch(/tolerated delay of 1000 milliseconds\.$/);
+    // The iterator GetRecords returned is fresh.
+    await expect(
+      local.client.send(new GetRecordsCommand({ ShardIterator: fresh.NextShardIterator })),
+    ).resolves.toMatchObject({ Records: [] });
+  });
+});
+
 describe('unsigned and malformed requests', () => {
   const local = useLocalKinesis();
 
