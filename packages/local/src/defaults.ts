@@ -18,6 +18,12 @@ export const DEFAULTS = {
   putRecordsMaxBytes: 10 * 1024 * 1024,
   /** Shard iterators expire 5 minutes after issue, as on AWS. */
   shardIteratorTtlMs: 300_000,
+  /** How long a registered consumer stays CREATING (and a deregistered one DELETING). */
+  streamConsumerDelayMs: 0,
+  /** SubscribeToShard pushes events for 5 minutes, as on AWS. */
+  subscriptionLifetimeMs: 300_000,
+  /** With nothing to push, a subscription sends an empty event every 5 s (keeps it alive). */
+  subscriptionHeartbeatMs: 5_000,
   /** Largest HTTP request body: a PutRecords of 10 MiB is about 13.4 MiB of JSON. */
   maxRequestBytes: 16 * 1024 * 1024,
   headersTimeoutMs: 10_000,

@@ -68,6 +68,15 @@ export interface LocalKinesisOptions {
    * without waiting 5 minutes. @default 300000
    */
   readonly shardIteratorTtlMs?: number;
+  /** How long a registered fan-out consumer stays CREATING (and a deregistered one DELETING). @default 0 */
+  readonly streamConsumerDelayMs?: number;
+  /**
+   * How long a SubscribeToShard call pushes events before it ends cleanly; a shorter one lets
+   * tests see renewals without waiting 5 minutes. @default 300000
+   */
+  readonly subscriptionLifetimeMs?: number;
+  /** With nothing to push, a subscription sends an empty event this often. @default 5000 */
+  readonly subscriptionHeartbeatMs?: number;
   /** Largest HTTP request body; larger ones get 413 unread. @default 16777216 */
   readonly maxRequestBytes?: number;
   /** Time a connection has to send a request's headers (and its first bytes). @default 10000 */
@@ -153,6 +162,9 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
     onDemandStreamLimit: DEFAULTS.onDemandStreamLimit,
     putRecordsMaxBytes: options.putRecordsMaxBytes ?? DEFAULTS.putRecordsMaxBytes,
     shardIteratorTtlMs: options.shardIteratorTtlMs ?? DEFAULTS.shardIteratorTtlMs,
+    streamConsumerDelayMs: options.streamConsumerDelayMs ?? DEFAULTS.streamConsumerDelayMs,
+    subscriptionLifetimeMs: options.subscriptionLifetimeMs ?? DEFAULTS.subscriptionLifetimeMs,
+    subscriptionHeartbeatMs: options.subscriptionHeartbeatMs ?? DEFAULTS.subscriptionHeartbeatMs,
   });
   let listening: Listening;
   try {

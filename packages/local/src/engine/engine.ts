@@ -1,5 +1,6 @@
 import { KINESIS_LIMITS } from '@kinesis-kit/records';
 import { AwsServiceError } from '../errors.js';
+import { SubscriptionRegistry } from '../fanout/subscription-registry.js';
 import type { Store, StoredState } from '../storage/store.js';
 import type { Clock } from './clock.js';
 import type { LimitsProfile } from './limits-profile.js';
@@ -8,6 +9,7 @@ import { uniformHashRanges } from './resharding.js';
 import { counterOf, sequenceNumber, shardIdFor, shardIndexFromId } from './sequence-numbers.js';
 import { ShardLog } from './shard-log.js';
 import { ShardMetrics } from './shard-metrics.js';
+import { ShardSignal } from './shard-signal.js';
 import { ShardThrottle } from './shard-throttle.js';
 
 /** What the engine needs to know about its surroundings. */
@@ -28,6 +30,12 @@ export interface EngineOptions {
   readonly onDemandStreamLimit: number;
   /** Largest PutRecords request, data + partition keys. */
   readonly putRecordsMaxBytes: number;
+  /** How long a registered consumer stays CREATING (and a deregistered one DELETING). */
+  readonly streamConsumerDelayMs: number;
+  /** How long a SubscribeToShard call pushes events before it ends. */
+  readonly subscriptionLifetimeMs: number;
+  /** With no records to push, a subscription sends an empty event this often. */
+  readonly subscriptionHeartbeatMs: number;
   /** How long a shard iterator stays valid after GetShardIterator or GetRecords issued it. */
   readonly shardIteratorTtlMs: number;
 }
@@ -45,6 +53,8 @@ export interface LiveShard {
    * only once they have landed, or a reader would move on to the children and miss them.
    */
   pendingWrites: number;
+  /** Fires when records land, the shard closes, or its stream or a consumer goes away. */
+  readonly changed: ShardSignal;
 }
 
 /** A stream at run time. */
@@ -62,6 +72,8 @@ export interface LiveStream {
 export class Engine {
   readonly options: EngineOptions;
   readonly #streams = new Map<string, LiveStream>();
+  /** Enhanced fan-out subscriptions in force. */
+  readonly subscriptions = new SubscriptionRegistry();
   readonly #timers = new Set<NodeJS.Timeout>();
   /** When each stream name was last created, so a re-creation gets a later createdMs. */
   readonly #lastCreatedMs = new Map<string, number>();
@@ -266,6 +278,7 @@ export class Engine {
       tags,
       nextShardIndex: shardCount,
       nextSequence: 1n,
+      consumers: [],
     };
     const live = this.#live(state, undefined);
     this.#streams.set(name, live);
@@ -282,6 +295,7 @@ export class Engine {
       throttle: new ShardThrottle(this.options.limits, this.clock.now()),
       metrics: new ShardMetrics(),
       pendingWrites: 0,
+      changed: new ShardSignal(),
     };
     stream.state.shards.push(state);
     stream.shards.set(state.shardId, shard);
@@ -344,7 +358,10 @@ export class Engine {
       await this.options.store.append(stream.state, appends);
       for (const [shard, records] of batches) shard.log.append(records);
     } finally {
-      for (const shard of batches.keys()) shard.pendingWrites--;
+      for (const shard of batches.keys()) {
+        shard.pendingWrites--;
+        shard.changed.notify();
+      }
     }
   }
 
@@ -358,10 +375,21 @@ export class Engine {
     }
   }
 
-  /** Stops pending state changes. */
+  /** Runs `action` after `delayMs` unless the engine closes first. */
+  schedule(delayMs: number, action: () => void): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      action();
+    }, delayMs);
+    timer.unref();
+    this.#timers.add(timer);
+  }
+
+  /** Stops pending state changes and ends fan-out subscriptions. */
   close(): void {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
+    this.subscriptions.stopAll();
   }
 
   #live(
@@ -378,6 +406,7 @@ export class Engine {
         throttle: new ShardThrottle(this.options.limits, now),
         metrics: new ShardMetrics(),
         pendingWrites: 0,
+        changed: new ShardSignal(),
       });
     }
     return { state, shards, shardCountUpdatesMs: [] };
@@ -385,8 +414,7 @@ export class Engine {
 
   /** Moves a stream to its next state after the configured delay. */
   #settle(stream: LiveStream, next: 'ACTIVE' | 'DELETED', delay: number): void {
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
+    this.schedule(delay, () => {
       if (this.#streams.get(stream.state.name) !== stream) return;
       if (next === 'DELETED') {
         // A failed delete must not take the process down (this runs in a timer); the stream
@@ -396,13 +424,21 @@ export class Engine {
         stream.state.status = 'ACTIVE';
         void this.saveStream(stream.state).catch(() => undefined);
       }
-    }, delay);
-    timer.unref();
-    this.#timers.add(timer);
+    });
   }
 
   async #remove(stream: LiveStream): Promise<void> {
     if (this.#streams.get(stream.state.name) === stream) this.#streams.delete(stream.state.name);
+    for (const consumer of stream.state.consumers) {
+      this.subscriptions.stopConsumer(
+        consumer.arn,
+        new AwsServiceError(
+          'ResourceNotFoundException',
+          `Stream ${stream.state.name} under account ${this.options.accountId} not found.`,
+        ),
+      );
+    }
+    for (const shard of stream.shards.values()) shard.changed.notify();
     const removed = this.#metadataQueue.then(() => this.options.store.deleteStream(stream.state));
     this.#metadataQueue = removed.catch(() => undefined);
     await removed;

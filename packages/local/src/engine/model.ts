@@ -30,6 +30,17 @@ export interface ShardState {
   readonly createdMs: number;
 }
 
+export type StreamConsumerStatus = 'CREATING' | 'ACTIVE' | 'DELETING';
+
+/** An enhanced fan-out consumer registered on a stream (RegisterStreamConsumer). */
+export interface StreamConsumerState {
+  readonly name: string;
+  /** `<stream ARN>/consumer/<name>:<creation epoch seconds>`, as AWS builds it. */
+  readonly arn: string;
+  readonly createdMs: number;
+  status: StreamConsumerStatus;
+}
+
 /** A stream's description: everything but its records. */
 export interface StreamState {
   readonly name: string;
@@ -47,4 +58,6 @@ export interface StreamState {
   nextShardIndex: number;
   /** Stream-wide counter behind sequence numbers; the next record gets this value. */
   nextSequence: bigint;
+  /** Enhanced fan-out consumers, in registration order. */
+  consumers: StreamConsumerState[];
 }

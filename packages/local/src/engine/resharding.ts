@@ -53,6 +53,7 @@ export function reshardStep(
     parent.state.endingSequenceNumber = sequenceNumber(counter - 1n, parent.index);
     parent.state.closedMs = now;
   }
+  for (const parent of parents) parent.changed.notify();
   const [parent, adjacent] = parents;
   const opened = children.map((range) => {
     const index = stream.state.nextShardIndex++;

@@ -15,6 +15,19 @@ export function sequenceNumber(counter: bigint, shardIndex: number): bigint {
   return BASE + counter * SHARD_SLOTS + BigInt(shardIndex);
 }
 
+/**
+ * The highest sequence number of shard `shardIndex` below `position` (never below the shard's
+ * first, counter 0, which no record has): what SubscribeToShard reports as
+ * ContinuationSequenceNumber when it has pushed everything before `position`, so that
+ * AFTER_SEQUENCE_NUMBER of it resumes exactly there.
+ */
+export function sequenceNumberBefore(position: bigint, shardIndex: number): bigint {
+  const offset = position - BASE - BigInt(shardIndex);
+  // The smallest counter whose number is >= position, minus one.
+  const counter = offset <= 0n ? -1n : (offset + SHARD_SLOTS - 1n) / SHARD_SLOTS - 1n;
+  return sequenceNumber(counter < 0n ? 0n : counter, shardIndex);
+}
+
 /** The shard index a sequence number encodes, or `undefined` if it is not one of ours. */
 export function shardIndexOf(value: bigint): number | undefined {
   if (value < BASE) return undefined;

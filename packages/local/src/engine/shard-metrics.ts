@@ -13,11 +13,21 @@ export const METRIC_NAMES = [
   'GetRecords.Bytes',
   'GetRecords.Records',
   'GetRecords.IteratorAgeMilliseconds',
+  'SubscribeToShard.Success',
+  'SubscribeToShard.RateExceeded',
+  'SubscribeToShardEvent.Bytes',
+  'SubscribeToShardEvent.Records',
+  'SubscribeToShardEvent.MillisBehindLatest',
+  'OutgoingBytes',
+  'OutgoingRecords',
 ] as const;
 
 export type MetricName = (typeof METRIC_NAMES)[number];
 
-const MAX_METRICS: ReadonlySet<MetricName> = new Set(['GetRecords.IteratorAgeMilliseconds']);
+const MAX_METRICS: ReadonlySet<MetricName> = new Set([
+  'GetRecords.IteratorAgeMilliseconds',
+  'SubscribeToShardEvent.MillisBehindLatest',
+]);
 
 /** How a metric's values of one second (and across shards) combine. */
 export function combines(name: MetricName): 'max' | 'sum' {

@@ -1,6 +1,12 @@
 import type { Engine } from '../engine/engine.js';
 import { API_SHAPES, type OperationName } from '../protocol/api-shapes.js';
 import type { ParsedInput, StructureShape } from '../protocol/shapes.js';
+import {
+  deregisterStreamConsumer,
+  describeStreamConsumer,
+  listStreamConsumers,
+  registerStreamConsumer,
+} from './consumer-operations.js';
 import { getRecords, getShardIterator, putRecord, putRecords } from './record-operations.js';
 import {
   mergeShards,
@@ -22,6 +28,7 @@ import {
   removeTagsFromStream,
   updateMaxRecordSize,
 } from './stream-operations.js';
+import { subscribeToShard } from './subscribe-to-shard.js';
 
 /** An API operation: its request shape and what it does. */
 export interface Operation {
@@ -51,6 +58,11 @@ const HANDLERS: Record<OperationName, Operation['run']> = {
   MergeShards: mergeShards,
   UpdateShardCount: updateShardCount,
   UpdateStreamMode: updateStreamMode,
+  RegisterStreamConsumer: registerStreamConsumer,
+  DeregisterStreamConsumer: deregisterStreamConsumer,
+  DescribeStreamConsumer: describeStreamConsumer,
+  ListStreamConsumers: listStreamConsumers,
+  SubscribeToShard: subscribeToShard,
 };
 
 /** The operations the endpoint implements, by name. */

@@ -3,7 +3,7 @@ import { AwsServiceError } from '../errors.js';
 
 /** Where a paginated listing resumes. */
 export interface PageToken {
-  readonly kind: 'ListStreams' | 'ListShards';
+  readonly kind: 'ListStreams' | 'ListShards' | 'ListStreamConsumers';
   /** The last item of the previous page (exclusive start of the next). */
   readonly after: string;
   readonly stream?: string;

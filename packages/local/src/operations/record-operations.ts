@@ -103,7 +103,6 @@ export function getShardIterator(engine: Engine, input: ParsedInput): object {
   const starting = input.StartingSequenceNumber as string | undefined;
   const now = engine.clock.now();
   const { name } = stream.state;
-  const { accountId } = engine.options;
   const atOrAfter = type === 'AT_SEQUENCE_NUMBER' || type === 'AFTER_SEQUENCE_NUMBER';
   if (atOrAfter !== (starting !== undefined) && type !== 'AT_TIMESTAMP') {
     throw new AwsServiceError(
@@ -112,44 +111,12 @@ export function getShardIterator(engine: Engine, input: ParsedInput): object {
     );
   }
   if (!shard.throttle.tryGetIterator(now)) throw rateExceeded(engine, stream, shard);
-  let from: bigint;
-  if (atOrAfter) {
-    const value = parseSequenceNumber(starting as string);
-    const encodedShard = value === undefined ? undefined : shardIndexOf(value);
-    if (value === undefined || encodedShard === undefined) {
-      throw new AwsServiceError(
-        'InvalidArgumentException',
-        `StartingSequenceNumber ${starting} used in GetShardIterator on shard ${shard.state.shardId} in stream ${name} under account ${accountId} is invalid.`,
-      );
-    }
-    if (encodedShard !== shard.index) {
-      throw new AwsServiceError(
-        'InvalidArgumentException',
-        `Invalid StartingSequenceNumber. It encodes ${shardIdFor(encodedShard)}, while it was used in a call to a shard with ${shard.state.shardId}`,
-      );
-    }
-    from = type === 'AT_SEQUENCE_NUMBER' ? value : value + 1n;
-  } else if (type === 'TRIM_HORIZON') {
-    from = 0n;
-  } else if (type === 'LATEST') {
-    from = latestPosition(stream, shard);
-  } else {
-    const timestamp = input.Timestamp as number | undefined;
-    if (timestamp === undefined) {
-      throw new AwsServiceError(
-        'InvalidArgumentException',
-        'Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.',
-      );
-    }
-    if (timestamp > now) {
-      throw new AwsServiceError(
-        'InvalidArgumentException',
-        `The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: ${timestamp}, currentTimestampInMillis: ${now}`,
-      );
-    }
-    const record = shard.log.at(shard.log.indexAtOrAfterTime(timestamp));
-    from = record ? record.sequenceNumber : latestPosition(stream, shard);
-  }
+  const from = startingPosition(engine, stream, shard, {
+    operation: 'GetShardIterator',
+    type,
+    sequenceNumber: starting,
+    timestampMs: input.Timestamp as number | undefined,
+  });
   return {
     ShardIterator: encodeShardIterator({
       streamName: name,
@@ -224,6 +191,8 @@ export function getRecords(engine: Engine, input: ParsedInput): object {
   shard.metrics.record('GetRecords.Success', 1, now);
   shard.metrics.record('GetRecords.Records', records.length, now);
   shard.metrics.record('GetRecords.Bytes', bytes, now);
+  shard.metrics.record('OutgoingRecords', records.length, now);
+  shard.metrics.record('OutgoingBytes', bytes, now);
   shard.metrics.record(
     'GetRecords.IteratorAgeMilliseconds',
     lastArrivalMs === undefined ? 0 : Math.max(0, now - lastArrivalMs),
@@ -251,7 +220,8 @@ export function getRecords(engine: Engine, input: ParsedInput): object {
   };
 }
 
-function childShards(stream: LiveStream, shard: LiveShard): object[] {
+/** The shards a closed shard's records continue in, as GetRecords and SubscribeToShard list them. */
+export function childShards(stream: LiveStream, shard: LiveShard): object[] {
   return stream.state.shards
     .filter(
       (child) =>
@@ -268,6 +238,67 @@ function childShards(stream: LiveStream, shard: LiveShard): object[] {
         EndingHashKey: child.endingHashKey.toString(),
       },
     }));
+}
+
+/** Where a read starts, as GetShardIterator and SubscribeToShard name it. */
+export interface StartingPositionInput {
+  /** For messages: the operation the position was given to. */
+  readonly operation: 'GetShardIterator' | 'SubscribeToShard';
+  readonly type: string;
+  readonly sequenceNumber: string | undefined;
+  readonly timestampMs: number | undefined;
+}
+
+/**
+ * The first sequence number a read from `shard` may return, for a starting position whose
+ * arguments were checked to fit its type. Throws AWS's InvalidArgumentException for a sequence
+ * number of another shard (or none of ours) and for a missing or future timestamp.
+ */
+export function startingPosition(
+  engine: Engine,
+  stream: LiveStream,
+  shard: LiveShard,
+  position: StartingPositionInput,
+): bigint {
+  const { name } = stream.state;
+  const { accountId } = engine.options;
+  const { type, operation } = position;
+  if (type === 'AT_SEQUENCE_NUMBER' || type === 'AFTER_SEQUENCE_NUMBER') {
+    const starting = position.sequenceNumber as string;
+    const value = parseSequenceNumber(starting);
+    const encodedShard = value === undefined ? undefined : shardIndexOf(value);
+    if (value === undefined || encodedShard === undefined) {
+      throw new AwsServiceError(
+        'InvalidArgumentException',
+        `StartingSequenceNumber ${starting} used in ${operation} on shard ${shard.state.shardId} in stream ${name} under account ${accountId} is invalid.`,
+      );
+    }
+    if (encodedShard !== shard.index) {
+      throw new AwsServiceError(
+        'InvalidArgumentException',
+        `Invalid StartingSequenceNumber. It encodes ${shardIdFor(encodedShard)}, while it was used in a call to a shard with ${shard.state.shardId}`,
+      );
+    }
+    return type === 'AT_SEQUENCE_NUMBER' ? value : value + 1n;
+  }
+  if (type === 'TRIM_HORIZON') return 0n;
+  if (type === 'LATEST') return latestPosition(stream, shard);
+  const timestamp = position.timestampMs;
+  if (timestamp === undefined) {
+    throw new AwsServiceError(
+      'InvalidArgumentException',
+      'Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.',
+    );
+  }
+  const now = engine.clock.now();
+  if (timestamp > now) {
+    throw new AwsServiceError(
+      'InvalidArgumentException',
+      `The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: ${timestamp}, currentTimestampInMillis: ${now}`,
+    );
+  }
+  const record = shard.log.at(shard.log.indexAtOrAfterTime(timestamp));
+  return record ? record.sequenceNumber : latestPosition(stream, shard);
 }
 
 /** The position just past the newest record: where a LATEST iterator starts. */
@@ -358,7 +389,11 @@ function checkOrdering(engine: Engine, stream: LiveStream, ordering: string): vo
   }
 }
 
-function rateExceeded(engine: Engine, stream: LiveStream, shard: LiveShard): AwsServiceError {
+export function rateExceeded(
+  engine: Engine,
+  stream: LiveStream,
+  shard: LiveShard,
+): AwsServiceError {
   return new AwsServiceError(
     'ProvisionedThroughputExceededException',
     `Rate exceeded for shard ${shard.state.shardId} in stream ${stream.state.name} under account ${engine.options.accountId}.`,

@@ -52,6 +52,12 @@ export async function deleteStream(engine: Engine, input: ParsedInput): Promise<
       `Stream ${stream.state.name} under account ${engine.options.accountId} not ACTIVE, instead in state CREATING`,
     );
   }
+  if (stream.state.consumers.length > 0 && input.EnforceConsumerDeletion !== true) {
+    throw new AwsServiceError(
+      'ResourceInUseException',
+      `DeleteStream can't delete ${stream.state.arn} because there are consumers associated with this data stream. To delete ${stream.state.name} anyway, set the EnforceConsumerDeletion parameter to true to force the deletion of all the consumers that are associated with it.`,
+    );
+  }
   if (stream.state.status !== 'DELETING') await engine.deleteStream(stream);
   return {};
 }
@@ -79,7 +85,7 @@ export function describeStreamSummary(engine: Engine, input: ParsedInput): objec
       ...streamSummaryFields(state),
       OpenShardCount: state.shards.filter((shard) => shard.endingSequenceNumber === undefined)
         .length,
-      ConsumerCount: 0,
+      ConsumerCount: state.consumers.length,
       MaxRecordSizeInKiB: state.maxRecordSizeKiB,
     },
   };

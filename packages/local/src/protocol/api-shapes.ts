@@ -19,6 +19,19 @@ const data: Shape = { type: 'blob', max: 10 * 1024 * 1024 };
 const tagKey = { type: 'string', min: 1, max: 128 } as const;
 const tagValue = { type: 'string', min: 0, max: 256 } as const;
 const nextToken: Shape = { type: 'string', min: 1, max: 1_048_576 };
+const consumerName: Shape = { type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+' };
+const consumerArn: Shape = {
+  type: 'string',
+  min: 1,
+  max: 2048,
+  pattern:
+    '^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+',
+};
+const consumerMembers = {
+  StreamARN: streamArn,
+  ConsumerName: consumerName,
+  ConsumerARN: consumerArn,
+} as const;
 
 /** Every operation that addresses a stream takes its name or its ARN. */
 const streamMembers = { StreamName: streamName, StreamARN: streamArn } as const;
@@ -188,6 +201,49 @@ export const API_SHAPES = {
       ),
     },
     ['StreamARN', 'StreamModeDetails'],
+  ),
+  RegisterStreamConsumer: structure(
+    {
+      StreamARN: streamArn,
+      ConsumerName: consumerName,
+      Tags: { type: 'map', key: tagKey, value: tagValue, min: 1, max: 50 },
+    },
+    ['StreamARN', 'ConsumerName'],
+  ),
+  DeregisterStreamConsumer: structure({ ...consumerMembers }),
+  DescribeStreamConsumer: structure({ ...consumerMembers }),
+  ListStreamConsumers: structure(
+    {
+      StreamARN: streamArn,
+      NextToken: nextToken,
+      MaxResults: { type: 'integer', min: 1, max: 10_000 },
+      StreamCreationTimestamp: { type: 'timestamp' },
+    },
+    ['StreamARN'],
+  ),
+  SubscribeToShard: structure(
+    {
+      ConsumerARN: consumerArn,
+      ShardId: shardId,
+      StartingPosition: structure(
+        {
+          Type: {
+            type: 'string',
+            enum: [
+              'AT_SEQUENCE_NUMBER',
+              'AFTER_SEQUENCE_NUMBER',
+              'TRIM_HORIZON',
+              'LATEST',
+              'AT_TIMESTAMP',
+            ],
+          },
+          SequenceNumber: sequenceNumber,
+          Timestamp: { type: 'timestamp' },
+        },
+        ['Type'],
+      ),
+    },
+    ['ConsumerARN', 'ShardId', 'StartingPosition'],
   ),
 } as const satisfies Record<string, StructureShape>;
 

@@ -11,6 +11,7 @@ import type { AnyRequest, AnyResponse, RequestHandler } from '../http/dual-proto
 import { BodyTooLargeError, readBody } from '../http/read-body.js';
 import { OPERATIONS } from '../operations/operations.js';
 import { type ParsedInput, parseInput } from './shapes.js';
+import { isStreamingOutput } from './streaming-output.js';
 import { JSON_FORMAT, type WireFormat, wireFormatFor } from './wire-format.js';
 
 const TARGET_PREFIX = 'Kinesis_20131202.';
@@ -40,7 +41,10 @@ export function createJsonHandler(
     // A content type the endpoint does not speak is answered in JSON.
     const answerFormat = format ?? JSON_FORMAT;
     handle(engine, request, format, options).then(
-      (output) => send(response, answerFormat, requestId, 200, output),
+      (output) => {
+        if (isStreamingOutput(output)) output.start(request, response, answerFormat, requestId);
+        else send(response, answerFormat, requestId, 200, output);
+      },
       (error: unknown) => {
         if (error instanceof DroppedConnection) {
           // Unanswered: the client sees a reset stream (HTTP/2) or a closed connection (HTTP/1).

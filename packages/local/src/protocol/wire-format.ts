@@ -45,7 +45,11 @@ const cborEncoder = new Encoder({ useRecords: false, mapsAsObjects: true, tagUin
  * the only ones whose JSON-ready values change in CBOR.
  */
 const BLOB_MEMBERS = new Set(['Data']);
-const TIMESTAMP_MEMBERS = new Set(['ApproximateArrivalTimestamp', 'StreamCreationTimestamp']);
+const TIMESTAMP_MEMBERS = new Set([
+  'ApproximateArrivalTimestamp',
+  'StreamCreationTimestamp',
+  'ConsumerCreationTimestamp',
+]);
 
 /** Epoch milliseconds in tag 1, as the Java SDKs write a timestamp (standard CBOR has seconds). */
 function timestampTag(ms: number): Tag {

@@ -1,10 +1,18 @@
-import type { ShardState, StreamMode, StreamState, StreamStatus } from '../engine/model.js';
+import type {
+  ShardState,
+  StreamConsumerState,
+  StreamConsumerStatus,
+  StreamMode,
+  StreamState,
+  StreamStatus,
+} from '../engine/model.js';
 
 /** Bumped when `stream.json` changes incompatibly, so an old reader refuses a newer file. */
 const FORMAT_VERSION = 1;
 
 const STATUSES: readonly StreamStatus[] = ['CREATING', 'DELETING', 'ACTIVE', 'UPDATING'];
 const MODES: readonly StreamMode[] = ['PROVISIONED', 'ON_DEMAND'];
+const CONSUMER_STATUSES: readonly StreamConsumerStatus[] = ['CREATING', 'ACTIVE', 'DELETING'];
 
 /**
  * Serialises a stream's metadata for `stream.json`. Bigints become decimal strings because JSON
@@ -24,8 +32,18 @@ export function encodeStreamState(stream: StreamState): string {
     tags: { ...stream.tags },
     nextShardIndex: stream.nextShardIndex,
     nextSequence: stream.nextSequence.toString(),
+    consumers: stream.consumers.map(encodeConsumer),
   } satisfies Record<keyof StreamState, unknown>;
   return `${JSON.stringify({ formatVersion: FORMAT_VERSION, stream: json }, null, 2)}\n`;
+}
+
+function encodeConsumer(consumer: StreamConsumerState) {
+  return {
+    name: consumer.name,
+    arn: consumer.arn,
+    createdMs: consumer.createdMs,
+    status: consumer.status,
+  } satisfies Record<keyof StreamConsumerState, unknown>;
 }
 
 function encodeShard(shard: ShardState) {
@@ -66,6 +84,22 @@ export function decodeStreamState(text: string): StreamState {
     tags: tags(json),
     nextShardIndex: number(json, 'nextShardIndex'),
     nextSequence: bigint(json, 'nextSequence'),
+    // Files written before fan-out existed have no consumers.
+    consumers:
+      json.consumers === undefined
+        ? []
+        : array(json, 'consumers').map((consumer, index) =>
+            decodeConsumer(object(consumer, `consumers[${index}]`)),
+          ),
+  };
+}
+
+function decodeConsumer(json: Record<string, unknown>): StreamConsumerState {
+  return {
+    name: string(json, 'name'),
+    arn: string(json, 'arn'),
+    createdMs: number(json, 'createdMs'),
+    status: oneOf(json, 'status', CONSUMER_STATUSES),
   };
 }
 

@@ -52,6 +52,7 @@ export function streamState(
     tags: { team: 'analytics' },
     nextShardIndex: shards.length,
     nextSequence: 1n,
+    consumers: [],
   };
 }
 

@@ -17,6 +17,14 @@ describe('stream state codec', () => {
         adjacentParentShardId: 'shardId-000000000001',
       },
     ];
+    stream.consumers = [
+      {
+        name: 'dashboard',
+        arn: `${stream.arn}/consumer/dashboard:1700000000`,
+        createdMs: 1_700_000_000_000,
+        status: 'ACTIVE',
+      },
+    ];
     const decoded = decodeStreamState(encodeStreamState(stream));
     expect(decoded).toEqual(stream);
     expect(Object.keys(decoded.shards[1] ?? {})).not.toContain('endingSequenceNumber');
@@ -32,6 +40,9 @@ describe('stream state codec', () => {
     expect(() => decodeStreamState(variant({ nextSequence: 12 }))).toThrow(/nextSequence/);
     expect(() => decodeStreamState(variant({ shards: [{}] }))).toThrow(/shardId/);
     expect(() => decodeStreamState(variant({ tags: { a: 1 } }))).toThrow(/tags\.a/);
+    expect(() => decodeStreamState(variant({ consumers: [{ name: 'c' }] }))).toThrow(/arn/);
+    // A file written before consumers existed reads as a stream without consumers.
+    expect(decodeStreamState(variant({ consumers: undefined })).consumers).toEqual([]);
     expect(() => decodeStreamState('{"formatVersion": 9}')).toThrow(/formatVersion/);
     expect(() => decodeStreamState('[]')).toThrow(/not an object/);
     expect(() => decodeStreamState('{')).toThrow(SyntaxError);
