@@ -1,8 +1,10 @@
 import { connect } from 'node:http2';
+import { crc32 } from 'node:zlib';
 import {
   GetRecordsCommand,
   GetShardIteratorCommand,
   PutRecordCommand,
+  RegisterStreamConsumerCommand,
 } from '@aws-sdk/client-kinesis';
 import { Decoder, Encoder, Tag } from 'cbor-x';
 import { describe, expect, it } from 'vitest';
@@ -108,6 +110,42 @@ async function cborCall(
 }
 
 const SHARD = 'shardId-000000000000';
+
+interface EventMessage {
+  readonly headers: Record<string, string>;
+  readonly payload: Buffer;
+}
+
+/**
+ * Splits event-stream bytes into messages, checking both CRC32s: written from the format's
+ * description, apart from the endpoint's encoder, so each checks the other.
+ */
+function parseEventStream(bytes: Buffer): EventMessage[] {
+  const messages: EventMessage[] = [];
+  let offset = 0;
+  while (offset + 12 <= bytes.length) {
+    const total = bytes.readUInt32BE(offset);
+    if (offset + total > bytes.length) break;
+    const message = bytes.subarray(offset, offset + total);
+    const headersLength = message.readUInt32BE(4);
+    expect(message.readUInt32BE(8)).toBe(crc32(message.subarray(0, 8)));
+    expect(message.readUInt32BE(total - 4)).toBe(crc32(message.subarray(0, total - 4)));
+    const headers: Record<string, string> = {};
+    let at = 12;
+    while (at < 12 + headersLength) {
+      const nameLength = message.readUInt8(at);
+      const name = message.toString('utf8', at + 1, at + 1 + nameLength);
+      at += 1 + nameLength;
+      expect(message.readUInt8(at)).toBe(7); // string
+      const valueLength = message.readUInt16BE(at + 1);
+      headers[name] = message.toString('utf8', at + 3, at + 3 + valueLength);
+      at += 3 + valueLength;
+    }
+    messages.push({ headers, payload: message.subarray(12 + headersLength, total - 4) });
+    offset += total;
+  }
+  return messages;
+}
 
 describe('the CBOR protocol (application/x-amz-cbor-1.1)', () => {
   const local = useLocalKinesis({ limits: 'off' });
@@ -331,6 +369,74 @@ describe('the CBOR protocol (application/x-amz-cbor-1.1)', () => {
     const missing = await cborPostHttp2(endpoint, 'DescribeStream', { StreamName: 'absent' });
     expect(missing.status).toBe(400);
     expect(missing.body.__type).toBe('ResourceNotFoundException');
+  });
+
+  it('streams SubscribeToShard events with CBOR payloads', async () => {
+    const name = await createStream();
+    const data = Buffer.from([0, 255, 7]);
+    await local.client.send(
+      new PutRecordCommand({ StreamName: name, PartitionKey: 'k', Data: data }),
+    );
+    const { Consumer } = await local.client.send(
+      new RegisterStreamConsumerCommand({
+        StreamARN: `arn:aws:kinesis:us-east-1:123456789012:stream/${name}`,
+        ConsumerName: 'java-like',
+      }),
+    );
+    const session = connect(local.kinesis.endpoint);
+    try {
+      const messages = await new Promise<EventMessage[]>((resolve, reject) => {
+        const stream = session.request({
+          ':method': 'POST',
+          ':path': '/',
+          authorization: AUTHORIZATION,
+          'x-amz-target': `${TARGET_PREFIX}SubscribeToShard`,
+          'content-type': CBOR_TYPE,
+        });
+        let received = Buffer.alloc(0);
+        stream.on('response', (headers) => {
+          expect(headers['content-type']).toBe('application/vnd.amazon.eventstream');
+        });
+        stream.on('data', (chunk: Buffer) => {
+          received = Buffer.concat([received, chunk]);
+          const parsed = parseEventStream(received);
+          // The initial response, then the event holding the record.
+          if (parsed.length >= 2) {
+            stream.close();
+            resolve(parsed);
+          }
+        });
+        stream.on('error', reject);
+        stream.end(
+          encoder.encode({
+            ConsumerARN: Consumer?.ConsumerARN,
+            ShardId: SHARD,
+            StartingPosition: { Type: 'TRIM_HORIZON' },
+          }),
+        );
+      });
+      const [initial, event] = messages as [EventMessage, EventMessage];
+      expect(initial.headers).toMatchObject({
+        ':message-type': 'event',
+        ':event-type': 'initial-response',
+      });
+      expect(event.headers).toEqual({
+        ':message-type': 'event',
+        ':event-type': 'SubscribeToShardEvent',
+        ':content-type': CBOR_TYPE,
+      });
+      const body = fromJavaTimestamps(decoder.decode(event.payload)) as {
+        Records: { Data: Uint8Array; ApproximateArrivalTimestamp: Date }[];
+        ContinuationSequenceNumber: string;
+      };
+      expect(Buffer.from(body.Records[0]?.Data as Uint8Array)).toEqual(data);
+      expect(body.Records[0]?.ApproximateArrivalTimestamp).toBeInstanceOf(Date);
+      const arrival = body.Records[0]?.ApproximateArrivalTimestamp.getTime() ?? 0;
+      expect(Math.abs(arrival - Date.now())).toBeLessThan(60_000);
+      expect(body.ContinuationSequenceNumber).toMatch(/^\d{56}$/);
+    } finally {
+      session.close();
+    }
   });
 
   it('keeps the admin paths in JSON', async () => {
