@@ -35,7 +35,8 @@ export class ShardSubscription implements ActiveSubscription, StreamingOutput {
   #from: bigint;
   #stopped = false;
   #stopError: AwsServiceError | undefined;
-  readonly #stop: { promise: Promise<void>; resolve: () => void };
+  /** Ends the current wait early: set while the push loop waits. */
+  #wake: (() => void) | undefined;
 
   constructor(
     engine: Engine,
@@ -52,30 +53,23 @@ export class ShardSubscription implements ActiveSubscription, StreamingOutput {
     this.shardId = shard.state.shardId;
     this.#from = from;
     this.startedMs = startedMs;
-    let resolve!: () => void;
-    const promise = new Promise<void>((done) => {
-      resolve = done;
-    });
-    this.#stop = { promise, resolve };
   }
 
   stop(error?: AwsServiceError): void {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#stopError = error;
-    this.#stop.resolve();
+    this.#wake?.();
   }
 
   start(_request: AnyRequest, response: AnyResponse, format: WireFormat, requestId: string): void {
     // `destroyed` is not enough: an HTTP/2 compatibility response a client reset stays
     // undestroyed, so the 'close' event is what tells the client has gone.
     let gone = false;
-    const closed = new Promise<void>((resolve) =>
-      response.once('close', () => {
-        gone = true;
-        resolve();
-      }),
-    );
+    response.once('close', () => {
+      gone = true;
+      this.#wake?.();
+    });
     response.writeHead(200, {
       'content-type': 'application/vnd.amazon.eventstream',
       'x-amzn-requestid': requestId,
@@ -84,7 +78,6 @@ export class ShardSubscription implements ActiveSubscription, StreamingOutput {
     const sink: EventSink = {
       response,
       format,
-      closed,
       isClosed: () => gone || response.destroyed,
       write: (chunk) => writable.write(chunk),
     };
@@ -167,21 +160,37 @@ export class ShardSubscription implements ActiveSubscription, StreamingOutput {
     }
   }
 
-  /** Waits `ms`, or until the subscription stops, the client leaves, or (optionally) the shard changes. */
-  async #wait(ms: number, sink: EventSink, onShardChange: boolean): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const elapsed = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, ms));
+  /**
+   * Waits `ms`, or until the subscription stops, the client leaves, or (optionally) the shard
+   * changes. Nothing is left attached to long-lived promises, however many waits a busy
+   * subscription makes.
+   */
+  #wait(ms: number, sink: EventSink, onShardChange: boolean): Promise<void> {
+    if (this.#stopped || sink.isClosed()) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (this.#wake === done) this.#wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      this.#wake = done;
+      if (onShardChange) void this.#shard.changed.next().then(done);
     });
-    const waits = [elapsed, this.#stop.promise, sink.closed];
-    if (onShardChange) waits.push(this.#shard.changed.next());
-    await Promise.race(waits);
-    clearTimeout(timer);
   }
 
-  async #drained(sink: EventSink): Promise<void> {
-    const drain = new Promise<void>((resolve) => sink.response.once('drain', () => resolve()));
-    await Promise.race([drain, this.#stop.promise, sink.closed]);
+  /** Waits until the client took what was written, or the subscription stops or the client leaves. */
+  #drained(sink: EventSink): Promise<void> {
+    if (this.#stopped || sink.isClosed()) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        sink.response.off('drain', done);
+        if (this.#wake === done) this.#wake = undefined;
+        resolve();
+      };
+      sink.response.once('drain', done);
+      this.#wake = done;
+    });
   }
 
   #recordMetrics(records: number, bytes: number, behindMs: number, now: number): void {
@@ -197,8 +206,6 @@ export class ShardSubscription implements ActiveSubscription, StreamingOutput {
 interface EventSink {
   readonly response: AnyResponse;
   readonly format: WireFormat;
-  /** Resolves when the client has gone (or the response ended). */
-  readonly closed: Promise<void>;
   readonly isClosed: () => boolean;
   /** Writes a message; `false` when the client is not keeping up (wait for `drain`). */
   readonly write: (chunk: Buffer) => boolean;
