@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { KinesisProducer } from '../src/index.js';
-import { createStream, kinesisClient, useLocalKinesis } from './support/local.js';
-import { readStream } from './support/read-stream.js';
+import { createStream, kinesisClient, readStream, useLocalKinesis } from './support/local.js';
 
 const text = (value: string) => new TextEncoder().encode(value);
 const decode = (value: Uint8Array | undefined) => new TextDecoder().decode(value);

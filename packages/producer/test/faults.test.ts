@@ -15,8 +15,7 @@ import {
   proxiedClient,
   startFaultProxy,
 } from './support/fault-proxy.js';
-import { createStream, useLocalKinesis } from './support/local.js';
-import { readCaughtUp, readStream } from './support/read-stream.js';
+import { createStream, readCaughtUp, readStream, useLocalKinesis } from './support/local.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

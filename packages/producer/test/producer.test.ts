@@ -7,8 +7,7 @@ import {
 import { RecordValidationError } from '@kinesis-kit/records';
 import { describe, expect, it } from 'vitest';
 import { KinesisProducer, ProducerClosedError, RecordDeliveryError } from '../src/index.js';
-import { createStream, useLocalKinesis } from './support/local.js';
-import { readStream } from './support/read-stream.js';
+import { createStream, readStream, useLocalKinesis } from './support/local.js';
 
 const text = (value: string) => new TextEncoder().encode(value);
 const decode = (value: Uint8Array | undefined) => new TextDecoder().decode(value);

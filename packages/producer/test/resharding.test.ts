@@ -1,8 +1,7 @@
 import { MergeShardsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
 import { describe, expect, it } from 'vitest';
 import { KinesisProducer, type PutResult } from '../src/index.js';
-import { createStream, useLocalKinesis } from './support/local.js';
-import { readStream } from './support/read-stream.js';
+import { createStream, readStream, useLocalKinesis } from './support/local.js';
 
 const decode = (value: Uint8Array | undefined) => new TextDecoder().decode(value);
 

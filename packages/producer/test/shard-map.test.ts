@@ -1,8 +1,7 @@
 import type { ListShardsCommandOutput } from '@aws-sdk/client-kinesis';
 import { describe, expect, it } from 'vitest';
 import { KinesisProducer } from '../src/index.js';
-import { createStream, kinesisClient, useLocalKinesis } from './support/local.js';
-import { readStream } from './support/read-stream.js';
+import { createStream, kinesisClient, readStream, useLocalKinesis } from './support/local.js';
 
 describe('KinesisProducer shard map', () => {
   const local = useLocalKinesis({ limits: 'off' });

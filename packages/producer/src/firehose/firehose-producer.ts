@@ -3,23 +3,26 @@ import {
   PutRecordBatchCommand,
   type PutRecordBatchResponseEntry,
 } from '@aws-sdk/client-firehose';
-import { type Logger, silentLogger } from '@kinesis-kit/records';
+import {
+  backoffMs,
+  classifyError,
+  type Logger,
+  RateCounter,
+  silentLogger,
+  TypedEvents,
+} from '@kinesis-kit/records';
 import {
   type DeliveryAttempt,
   DeliveryFailureCode,
   ProducerClosedError,
   type RecordDeliveryError,
 } from '../errors.js';
-import { backoffMs } from '../shared/backoff.js';
 import { BufferCapacity } from '../shared/buffer-capacity.js';
-import { classifyError } from '../shared/classify-error.js';
 import { PumpScheduler } from '../shared/pump-scheduler.js';
 import { PutSettler, ttlExpiredMessage } from '../shared/put-settler.js';
 import { PutTracker } from '../shared/put-tracker.js';
-import { RateCounter } from '../shared/rate-counter.js';
 import { RecordQueue } from '../shared/record-queue.js';
 import { tooLateToSend } from '../shared/send-budget.js';
-import { TypedEvents } from '../shared/typed-events.js';
 import {
   type FirehosePutResult,
   type FirehoseRecord,

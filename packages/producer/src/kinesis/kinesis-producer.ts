@@ -4,11 +4,15 @@ import {
   type PutRecordsResultEntry,
 } from '@aws-sdk/client-kinesis';
 import {
+  backoffMs,
+  classifyError,
   hashKeyOf,
   KINESIS_LIMITS,
   type Logger,
+  RateCounter,
   type ShardMap,
   silentLogger,
+  TypedEvents,
   type UserRecord,
   validateUserRecord,
 } from '@kinesis-kit/records';
@@ -18,15 +22,11 @@ import {
   ProducerClosedError,
   RecordDeliveryError,
 } from '../errors.js';
-import { backoffMs } from '../shared/backoff.js';
 import { BufferCapacity } from '../shared/buffer-capacity.js';
-import { classifyError } from '../shared/classify-error.js';
 import { PumpScheduler } from '../shared/pump-scheduler.js';
 import { PutSettler, ttlExpiredMessage } from '../shared/put-settler.js';
 import { PutTracker } from '../shared/put-tracker.js';
-import { RateCounter } from '../shared/rate-counter.js';
 import { tooLateToSend } from '../shared/send-budget.js';
-import { TypedEvents } from '../shared/typed-events.js';
 import { type Entry, type RequestRoom, takeEntries } from './entry-builder.js';
 import { type KinesisProducerOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { PendingRecord, type PutResult } from './pending-record.js';

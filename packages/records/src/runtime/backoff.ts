@@ -1,6 +1,7 @@
 /**
  * Exponential backoff with jitter: attempt n waits between half and all of
- * `initialMs × 2^(n-1)`, capped at `maxMs`. The jitter spreads retries of many producers apart.
+ * `initialMs × 2^(n-1)`, capped at `maxMs`. The jitter spreads apart the retries of many clients (producers,
+ * consumers) that failed together.
  */
 export function backoffMs(
   attempt: number,

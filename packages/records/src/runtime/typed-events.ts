@@ -4,7 +4,7 @@ export type Listener<T> = (event: T) => void;
 /**
  * Typed events named `noun_verb`. `on()` returns the function that removes the listener;
  * events are built only when someone listens; a listener that throws is reported to
- * `onListenerError` and never breaks the producer.
+ * `onListenerError` and never breaks the emitter (a producer, a consumer).
  */
 export class TypedEvents<Events extends object> {
   readonly #listeners = new Map<keyof Events, Set<Listener<never>>>();

@@ -31,12 +31,17 @@ const NETWORK_CODES = new Set([
   'AbortError',
 ]);
 
-/** The code an error is reported with, and whether trying again may succeed. */
-export function classifyError(error: unknown): {
-  code: string;
-  message: string;
-  retriable: boolean;
-} {
+/** What {@link classifyError} makes of an error. */
+export interface ClassifiedError {
+  /** The AWS error name, or the network error code (`ECONNRESET`), or `Error`. */
+  readonly code: string;
+  readonly message: string;
+  /** Whether trying again may succeed. */
+  readonly retriable: boolean;
+}
+
+/** The code an error (from the AWS SDK, or the network) is reported with, and whether a retry may succeed. */
+export function classifyError(error: unknown): ClassifiedError {
   const failure = error as {
     name?: string;
     code?: string;

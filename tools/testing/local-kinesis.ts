@@ -1,11 +1,72 @@
 import {
+  CreateStreamCommand,
   GetRecordsCommand,
   type GetRecordsCommandOutput,
   GetShardIteratorCommand,
-  type KinesisClient,
+  KinesisClient,
   ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
+import { type LocalKinesis, type LocalKinesisOptions, startLocalKinesis } from '@kinesis-kit/local';
 import { deaggregate, type StoredRecord } from '@kinesis-kit/records';
+import { afterAll, beforeAll } from 'vitest';
+
+/**
+ * What the packages' and apps' tests share to run against the local endpoint over real HTTP:
+ * an endpoint per test file, SDK clients, fresh streams, reading a stream back, waiting for a
+ * condition.
+ */
+
+export const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** An SDK client for the endpoint with SDK retries off (the code under test retries). */
+export function kinesisClient(endpoint: string): KinesisClient {
+  return new KinesisClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+}
+
+/** Starts a local endpoint before a test file's tests and stops it after them. */
+export function useLocalKinesis(options: LocalKinesisOptions = {}) {
+  const context = {} as { kinesis: LocalKinesis; client: KinesisClient };
+  beforeAll(async () => {
+    context.kinesis = await startLocalKinesis(options);
+    context.client = kinesisClient(context.kinesis.endpoint);
+  });
+  afterAll(async () => {
+    context.client?.destroy();
+    await context.kinesis?.close();
+  });
+  return context;
+}
+
+let counter = 0;
+/** Creates a stream with a name no other test of the process uses. */
+export async function createStream(
+  client: KinesisClient,
+  shardCount: number,
+  prefix = 'stream',
+): Promise<string> {
+  counter += 1;
+  const name = `${prefix}-${process.pid}-${counter}`;
+  await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: shardCount }));
+  return name;
+}
+
+/**
+ * Waits until `condition()` holds, checking every few milliseconds; fails naming `what` after
+ * `timeoutMs`. Tests wait for states, never for fixed times.
+ */
+export async function waitFor(
+  condition: () => boolean,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 /** Sends a read, waiting out the 5 reads/s per shard limit when the endpoint enforces it. */
 async function send<T>(call: () => Promise<T>): Promise<T> {
