@@ -1,0 +1,201 @@
+import { deaggregate, type Logger, type TypedEvents } from '@kinesis-kit/records';
+import { Batch, type ConsumerBatch, type ConsumerRecord, type RecordPlace } from './batch.js';
+import {
+  type CheckpointStore,
+  type RecordPosition,
+  SHARD_END,
+} from './checkpoints/checkpoint-store.js';
+import { InvalidCheckpointError } from './errors.js';
+import type { KinesisConsumerEvents } from './events.js';
+import type { ShardStats } from './metrics.js';
+import { comparePositions, toPosition } from './positions.js';
+import type { ChildShard, ReadBatch, ShardReader, StartPosition } from './readers/shard-reader.js';
+
+/** How a delivered batch was settled by the handler side. */
+export type DeliveryOutcome = 'processed' | 'handed-off';
+
+/**
+ * Hands a batch to the application. Resolves once it is finished (or handed to
+ * `onFailedBatch`); rejects with {@link DeliveryAbandoned} when the consumer stops before it
+ * was finished, or with the error that stops the consumer.
+ */
+export type Deliver = (
+  batch: ConsumerBatch,
+) => Promise<{ outcome: DeliveryOutcome; handlerMs: number }>;
+
+/** The batch was not finished because the consumer is stopping: no checkpoint, no error. */
+export class DeliveryAbandoned extends Error {
+  override readonly name = 'DeliveryAbandoned';
+}
+
+export interface ShardWorkerOptions {
+  readonly shardId: string;
+  readonly start: StartPosition;
+  /** The stored checkpoint: records up to it are not delivered again. */
+  readonly checkpoint: RecordPosition | undefined;
+  readonly reader: ShardReader;
+  readonly store: CheckpointStore;
+  readonly deaggregate: boolean;
+  readonly checkpointing: 'auto' | 'manual';
+  readonly deliver: Deliver;
+  readonly events: TypedEvents<KinesisConsumerEvents>;
+  readonly stats: ShardStats;
+  readonly logger: Logger;
+  /** Aborted when the consumer stops: the batch in flight finishes, nothing new is read. */
+  readonly signal: AbortSignal;
+}
+
+/** How a worker finished. */
+export type ShardWorkerResult =
+  | { readonly ended: true; readonly childShards: readonly ChildShard[] }
+  | { readonly ended: false };
+
+/**
+ * Runs one shard: reads batches, takes aggregates apart, skips what the checkpoint covers,
+ * hands one batch at a time to the application, checkpoints what it finished, and at the
+ * shard's end stores SHARD_END so that the children may start. Knows nothing of other shards.
+ */
+export class ShardWorker {
+  readonly #options: ShardWorkerOptions;
+  /** The last record handed to the application: nothing at or before it is handed again. */
+  #delivered: RecordPosition | undefined;
+  /** The last checkpoint asked for (stored, or being stored). */
+  #requested: RecordPosition | undefined;
+  #ordinal = 0;
+  #checkpoints: Promise<void> = Promise.resolve();
+
+  constructor(options: ShardWorkerOptions) {
+    this.#options = options;
+    this.#delivered = options.checkpoint;
+    this.#requested = options.checkpoint;
+  }
+
+  async run(): Promise<ShardWorkerResult> {
+    const options = this.#options;
+    const { shardId, signal } = options;
+    options.events.emit('shard_started', () => ({ shardId, start: options.start }));
+    for await (const read of options.reader.read(shardId, options.start, signal)) {
+      options.stats.millisBehindLatest = read.millisBehindLatest;
+      const batch = this.#toBatch(read);
+      if (batch) {
+        let settled: Awaited<ReturnType<Deliver>>;
+        try {
+          settled = await options.deliver(batch);
+        } catch (error) {
+          if (error instanceof DeliveryAbandoned) return { ended: false };
+          throw error;
+        }
+        const lastPlace = batch.lastPlace;
+        this.#delivered = lastPlace.position;
+        options.stats.processed(
+          batch.records.length,
+          batch.bytes,
+          lastPlace.ordinal + 1,
+          Date.now(),
+        );
+        if (options.checkpointing === 'auto') await this.#checkpoint(lastPlace);
+        options.events.emit('batch_processed', () => ({
+          position: batch.position,
+          records: batch.records.length,
+          bytes: batch.bytes,
+          millisBehindLatest: batch.millisBehindLatest,
+          handlerMs: settled.handlerMs,
+          succeeded: settled.outcome === 'processed',
+        }));
+      }
+      if (read.childShards) return this.#end(read.childShards);
+      if (signal.aborted) break;
+    }
+    return { ended: false };
+  }
+
+  /** Stores SHARD_END once everything delivered is checkpointed. */
+  async #end(childShards: readonly ChildShard[]): Promise<ShardWorkerResult> {
+    const { shardId, store, events, logger } = this.#options;
+    await this.#checkpoints;
+    const delivered = this.#delivered;
+    const requested = this.#requested;
+    if (delivered && (!requested || comparePositions(requested, delivered) < 0)) {
+      logger.warn(
+        `shard ${shardId} reached its end but its last records are not checkpointed: its children wait until a restart delivers and checkpoints them`,
+        { shardId, lastDelivered: delivered },
+      );
+      return { ended: false };
+    }
+    await store.save(shardId, SHARD_END);
+    this.#options.stats.checkpointed(this.#ordinal, Date.now());
+    events.emit('checkpoint_written', () => ({ shardId, checkpoint: SHARD_END }));
+    events.emit('shard_ended', () => ({
+      shardId,
+      childShardIds: childShards.map((child) => child.shardId),
+    }));
+    return { ended: true, childShards };
+  }
+
+  /** The read's user records past what was delivered, as a batch; undefined when none. */
+  #toBatch(read: ReadBatch): Batch | undefined {
+    const options = this.#options;
+    const records: ConsumerRecord[] = [];
+    const places = new Map<ConsumerRecord, RecordPlace>();
+    let bytes = 0;
+    for (const outer of read.records) {
+      const users = options.deaggregate
+        ? deaggregate(outer, { onCorrupt: 'passThrough' })
+        : [outer];
+      const lastIndex = users.length - 1;
+      users.forEach((user, index) => {
+        // The last record of an aggregate stands for the whole Kinesis record: a checkpoint
+        // there resumes after it (AFTER_SEQUENCE_NUMBER), not inside it.
+        const position =
+          index === lastIndex
+            ? toPosition(user.sequenceNumber)
+            : toPosition(user.sequenceNumber, user.subSequenceNumber);
+        const exact = toPosition(user.sequenceNumber, user.subSequenceNumber);
+        if (this.#delivered && comparePositions(exact, this.#delivered) <= 0) return;
+        records.push(user);
+        places.set(user, { position, ordinal: this.#ordinal++ });
+        bytes += user.data.byteLength + Buffer.byteLength(user.partitionKey);
+      });
+    }
+    if (records.length === 0) return undefined;
+    return new Batch({
+      shardId: options.shardId,
+      records,
+      places,
+      millisBehindLatest: read.millisBehindLatest,
+      bytes,
+      checkpoint: (place) => this.#checkpoint(place),
+    });
+  }
+
+  /** Stores a checkpoint, in order with earlier ones; refuses one that goes backwards. */
+  #checkpoint(place: RecordPlace): Promise<void> {
+    const { shardId, store, events, stats } = this.#options;
+    const requested = this.#requested;
+    if (requested) {
+      const order = comparePositions(place.position, requested);
+      if (order < 0) {
+        return Promise.reject(
+          new InvalidCheckpointError(
+            `cannot checkpoint shard ${shardId} at ${describe(place.position)}: it is below the checkpoint ${describe(requested)}`,
+          ),
+        );
+      }
+      if (order === 0) return this.#checkpoints;
+    }
+    this.#requested = place.position;
+    const write = this.#checkpoints.then(async () => {
+      await store.save(shardId, place.position);
+      stats.checkpointed(place.ordinal + 1, Date.now());
+      events.emit('checkpoint_written', () => ({ shardId, checkpoint: place.position }));
+    });
+    this.#checkpoints = write;
+    return write;
+  }
+}
+
+function describe(position: RecordPosition): string {
+  return position.subSequenceNumber === undefined
+    ? position.sequenceNumber
+    : `${position.sequenceNumber}/${position.subSequenceNumber}`;
+}

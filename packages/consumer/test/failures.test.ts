@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type ConsumerBatch,
+  type FailedBatch,
+  HandlerFailedError,
+  KinesisConsumer,
+  type KinesisConsumerEvents,
+  MemoryCheckpointStore,
+} from '../src/index.js';
+import { MODES, testOptions, text } from './support/consume.js';
+import { createStream, encode, putPlain, useLocalKinesis, waitFor } from './support/local.js';
+
+describe.each(MODES)('handler failures (%s)', (mode) => {
+  const local = useLocalKinesis({ limits: 'off' });
+
+  /** Ten records on one shard, the fifth one poisoned; batches of three. */
+  async function poisonedStream() {
+    const streamName = await createStream(local.client, 1);
+    await putPlain(
+      local.client,
+      streamName,
+      Array.from({ length: 10 }, (_, i) => ({
+        partitionKey: 'p',
+        data: encode(i === 4 ? 'poison' : `ok-${i}`),
+      })),
+    );
+    return streamName;
+  }
+
+  it('retries a failing batch, then stops the consumer: run() rejects with the shard and the batch position', async () => {
+    const streamName = await poisonedStream();
+    const checkpoints = new MemoryCheckpointStore();
+    const consumer = new KinesisConsumer(
+      testOptions(mode, local.client, streamName, {
+        checkpoints,
+        maxRecordsPerCall: 3,
+        maxHandlerRetries: 2,
+      }),
+    );
+    const failures: KinesisConsumerEvents['handler_failed'][] = [];
+    consumer.on('handler_failed', (event) => failures.push(event));
+    const handled: string[] = [];
+    let poisoned: ConsumerBatch | undefined;
+    const error = await consumer
+      .run({
+        eachBatch: (batch) => {
+          if (batch.records.some((r) => text(r) === 'poison')) {
+            poisoned = batch;
+            throw new Error('cannot handle poison');
+          }
+          handled.push(...batch.records.map(text));
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HandlerFailedError);
+    const failed = error as HandlerFailedError;
+    expect(failed.code).toBe('HandlerFailed');
+    expect(failed.retriable).toBe(false);
+    expect(failed.shardId).toBe('shardId-000000000000');
+    expect(failed.attempts).toBe(3);
+    expect((failed.cause as Error).message).toBe('cannot handle poison');
+    expect(failed.position).toEqual(poisoned?.position);
+    expect(failures.map((f) => [f.attempt, f.willRetry])).toEqual([
+      [1, true],
+      [2, true],
+      [3, false],
+    ]);
+    // Nothing past the last batch that succeeded: a restart delivers the poisoned batch again.
+    expect(handled).toEqual(['ok-0', 'ok-1', 'ok-2']);
+    const lastHandled = await checkpoints.load('shardId-000000000000');
+    expect(BigInt((lastHandled as { sequenceNumber: string }).sequenceNumber)).toBeLessThan(
+      BigInt(failed.position.firstSequenceNumber),
+    );
+  });
+
+  it('hands a batch that keeps failing to onFailedBatch, checkpoints past it and goes on', async () => {
+    const streamName = await poisonedStream();
+    const checkpoints = new MemoryCheckpointStore();
+    const handedOff: FailedBatch[] = [];
+    const consumer = new KinesisConsumer(
+      testOptions(mode, local.client, streamName, {
+        checkpoints,
+        maxRecordsPerCall: 3,
+        maxHandlerRetries: 1,
+        onFailedBatch: (failed) => {
+          handedOff.push(failed);
+        },
+      }),
+    );
+    const processed: KinesisConsumerEvents['batch_processed'][] = [];
+    consumer.on('batch_processed', (event) => processed.push(event));
+    const handled: string[] = [];
+    const done = consumer.run({
+      eachBatch: (batch) => {
+        if (batch.records.some((r) => text(r) === 'poison')) throw new Error('poison');
+        handled.push(...batch.records.map(text));
+      },
+    });
+    await waitFor(() => handled.length + (handedOff[0]?.batch.records.length ?? 0) >= 10, 'all');
+    await consumer.stop();
+    await done;
+    expect(handedOff).toHaveLength(1);
+    expect(handedOff[0]?.attempts).toBe(2);
+    expect(handedOff[0]?.batch.records.map(text)).toEqual(['ok-3', 'poison', 'ok-5']);
+    expect(handled).toEqual(['ok-0', 'ok-1', 'ok-2', 'ok-6', 'ok-7', 'ok-8', 'ok-9']);
+    expect(processed.map((p) => p.succeeded)).toEqual([true, false, true, true]);
+    expect(consumer.metrics().handlerFailures).toBe(2);
+  });
+
+  it('stops with FailedBatchHandlerFailed when onFailedBatch itself throws', async () => {
+    const streamName = await poisonedStream();
+    const consumer = new KinesisConsumer(
+      testOptions(mode, local.client, streamName, {
+        maxRecordsPerCall: 3,
+        maxHandlerRetries: 0,
+        onFailedBatch: () => {
+          throw new Error('dead-letter queue unavailable');
+        },
+      }),
+    );
+    const error = await consumer
+      .run({
+        eachBatch: (batch) => {
+          if (batch.records.some((r) => text(r) === 'poison')) throw new Error('poison');
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'HandlerFailedError', code: 'FailedBatchHandlerFailed' });
+  });
+
+  it('retries eachRecord from the record that failed, not from the start of the batch', async () => {
+    const streamName = await poisonedStream();
+    const consumer = new KinesisConsumer(
+      testOptions(mode, local.client, streamName, { maxRecordsPerCall: 10 }),
+    );
+    const calls: string[] = [];
+    let failedOnce = false;
+    const done = consumer.run({
+      eachRecord: (record) => {
+        calls.push(text(record));
+        if (text(record) === 'poison' && !failedOnce) {
+          failedOnce = true;
+          throw new Error('transient');
+        }
+      },
+    });
+    await waitFor(() => calls.length >= 11, 'every record');
+    await consumer.stop();
+    await done;
+    expect(calls).toEqual([
+      'ok-0',
+      'ok-1',
+      'ok-2',
+      'ok-3',
+      'poison',
+      'poison',
+      'ok-5',
+      'ok-6',
+      'ok-7',
+      'ok-8',
+      'ok-9',
+    ]);
+  });
+
+  it('stops the other shards too when one shard fails, after their batches in flight', async () => {
+    const streamName = await createStream(local.client, 2);
+    await putPlain(
+      local.client,
+      streamName,
+      Array.from({ length: 40 }, (_, i) => ({ partitionKey: `k${i}`, data: encode(`${i}`) })),
+    );
+    const checkpoints = new MemoryCheckpointStore();
+    const consumer = new KinesisConsumer(
+      testOptions(mode, local.client, streamName, {
+        checkpoints,
+        maxRecordsPerCall: 5,
+        maxHandlerRetries: 0,
+      }),
+    );
+    let lastHandled: string | undefined;
+    const error = await consumer
+      .run({
+        eachBatch: (batch) => {
+          if (batch.shardId === 'shardId-000000000001') throw new Error('shard 1 is broken');
+          lastHandled = batch.records.at(-1)?.sequenceNumber;
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ shardId: 'shardId-000000000001' });
+    expect(await checkpoints.load('shardId-000000000001')).toBeUndefined();
+    // Shard 0 finished the batch it had in flight and checkpointed exactly what it handled.
+    expect(await checkpoints.load('shardId-000000000000')).toEqual(
+      lastHandled === undefined ? undefined : { sequenceNumber: lastHandled },
+    );
+    expect(consumer.metrics().shards.every((s) => s.state === 'stopped')).toBe(true);
+  });
+});
