@@ -127,11 +127,16 @@ describe('KinesisProducer', () => {
 
   it('fails every put for a stream that does not exist, without retrying', async () => {
     const producer = new KinesisProducer({ streamName: 'no-such-stream', client: local.client });
+    const reported: RecordDeliveryError[] = [];
+    producer.on('record_failed', ({ error }) => reported.push(error));
     const error = await producer.put({ partitionKey: 'k', data: text('x') }).catch((e) => e);
     expect(error).toBeInstanceOf(RecordDeliveryError);
     expect(error).toMatchObject({ code: 'NonRetriable', record: { partitionKey: 'k' } });
     expect(error.attempts).toHaveLength(1);
     expect(error.attempts[0].errorCode).toBe('ResourceNotFoundException');
+    // A failure before the record was queued (no shard map) is reported like any other.
+    expect(reported).toEqual([error]);
+    expect(producer.metrics().recordsFailed).toBe(1);
     await producer.close();
   });
 

@@ -256,11 +256,13 @@ export class KinesisProducer implements AsyncDisposable {
     } catch (error) {
       this.#capacity.release(recordBytes);
       if (!(error instanceof ShardMapUnavailable)) throw error;
-      throw new RecordDeliveryError(error.code, error.message, {
-        record,
-        attempts: error.attempts,
-        lastError: error.lastError,
-      });
+      throw this.#settler.failedBeforeQueued(
+        new RecordDeliveryError(error.code, error.message, {
+          record,
+          attempts: error.attempts,
+          lastError: error.lastError,
+        }),
+      );
     }
   }
 

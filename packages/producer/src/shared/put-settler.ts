@@ -141,11 +141,20 @@ export class PutSettler<TRecord, TResult> {
 
   /** Counts and reports a put aborted before it was queued; returns the error to reject with. */
   abortedBeforeQueued(record: TRecord, reason: unknown): RecordDeliveryError<TRecord> {
-    const error = new RecordDeliveryError(DeliveryFailureCode.Aborted, ABORTED_MESSAGE, {
-      record,
-      attempts: [],
-      lastError: reason,
-    });
+    return this.failedBeforeQueued(
+      new RecordDeliveryError(DeliveryFailureCode.Aborted, ABORTED_MESSAGE, {
+        record,
+        attempts: [],
+        lastError: reason,
+      }),
+    );
+  }
+
+  /**
+   * Counts and reports a put that failed before it was queued (e.g. the stream's shards could
+   * not be listed), like any other failure; returns the error to reject with.
+   */
+  failedBeforeQueued(error: RecordDeliveryError<TRecord>): RecordDeliveryError<TRecord> {
     this.#failed++;
     this.#onFailed(error);
     return error;
