@@ -4,6 +4,7 @@
 
 export { parseBenchArgs, runMain } from './cli.js';
 export { startCpuMeter } from './cpu.js';
+export { killEndpointProcessesOnExit, startEndpointProcess } from './endpoint-process.js';
 export { finishRun } from './finish.js';
 export {
   describeMachine,

@@ -17,6 +17,37 @@ export const OFFERED_LOAD = 3;
 /** The buffer every subject gets: this many seconds of what the shards take at most. */
 export const BUFFER_SECONDS = 1;
 
+/** A window's length is rounded up to a multiple of this many milliseconds. */
+const WINDOW_STEP_MS = 500;
+
+/**
+ * @typedef {object} WindowRule how long a group's window is
+ * @property {number} minWindowMs the shortest window
+ * @property {number} minKinesisRecordsPerShard Kinesis records one shard should accept in the
+ *   window at the ceiling, so that one record is a small step of limitFraction (0 for none)
+ */
+
+/**
+ * The steady-state window of a group: the rule's shortest window, or long enough for the
+ * rule's Kinesis records per shard at the slowest of the group's ceilings in Kinesis records
+ * (plain, or in aggregates of the producer's default byte budget), rounded up to half a second.
+ * @param {import('./workload.js').Ceilings} ceilings
+ * @param {('aggregated' | 'plain')[]} packings of the subjects measured in the group
+ * @param {WindowRule} rule
+ * @returns {number} milliseconds
+ */
+export function windowMsOf(ceilings, packings, { minWindowMs, minKinesisRecordsPerShard }) {
+  const slowest = Math.min(
+    ...packings.map((packing) =>
+      packing === 'aggregated'
+        ? ceilings.aggregatedKinesisRecordsPerSec
+        : ceilings.plainKinesisRecordsPerSec,
+    ),
+  );
+  const needed = (minKinesisRecordsPerShard / slowest) * 1000;
+  return Math.max(minWindowMs, Math.ceil(needed / WINDOW_STEP_MS) * WINDOW_STEP_MS);
+}
+
 /** Longest a subject may take to settle its outstanding records once closed. */
 const CLOSE_TIMEOUT_MS = 30_000;
 
@@ -29,7 +60,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * @typedef {import('./workload.js').Ceilings} Ceilings
  * @typedef {{ warmupMs: number, windowMs: number }} Timing
  * @typedef {object} Setup what a measurement runs against
- * @property {import('./endpoint.js').Endpoint} endpoint
+ * @property {import('@kinesis-kit/bench-harness').EndpointProcess} endpoint
  * @property {import('@aws-sdk/client-kinesis').KinesisClient} control creates and deletes streams
  * @property {string} stream a name not used before on this endpoint
  * @property {number} shards

@@ -47,6 +47,16 @@ export function metricsOf(samples, shards, baseline) {
     kinesisRecordsPerSecPerShard: Math.round(
       medianOf(samples, (sample) => sample.kinesisRecordsPerSecPerShard),
     ),
+    // One accepted record more or less moves a shard's limitFraction by about 1 / this (when
+    // the records limit binds, or the Kinesis records are of about one size).
+    kinesisRecordsPerShardInWindow: round(
+      medianOf(samples, (sample) => sample.kinesisRecordsPerSecPerShard * sample.seconds),
+      1,
+    ),
+    windowSeconds: round(
+      medianOf(samples, (sample) => sample.seconds),
+      2,
+    ),
     limitFraction: round(fractionStats.median, 3),
     limitFractionMin: round(fractionStats.min, 3),
     limitFractionMax: round(fractionStats.max, 3),

