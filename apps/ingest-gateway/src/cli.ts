@@ -4,20 +4,12 @@ import {
   DescribeStreamSummaryCommand,
   KinesisClient,
 } from '@aws-sdk/client-kinesis';
+import { consoleLogger as logger } from '@kinesis-kit/records';
 import { type CliSettings, parseCliArgs, USAGE, UsageError } from './cli-args.js';
 import { createIngestGateway } from './gateway.js';
 
 /** How long `--create-stream` waits for the stream to become ACTIVE on AWS. */
 const STREAM_ACTIVE_TIMEOUT_MS = 5 * 60_000;
-
-const logger = {
-  debug: () => {},
-  info: (message: string) => console.log(message),
-  warn: (message: string, details?: Record<string, unknown>) =>
-    console.warn(message, ...(details ? [details] : [])),
-  error: (message: string, details?: Record<string, unknown>) =>
-    console.error(message, ...(details ? [details] : [])),
-};
 
 async function main(): Promise<void> {
   let settings: CliSettings | undefined;

@@ -32,7 +32,7 @@ export {
   type KinesisLimits,
   KPL_DEFAULTS,
 } from './limits.js';
-export { type Logger, silentLogger } from './logger.js';
+export { consoleLogger, type Logger, silentLogger } from './logger.js';
 export type {
   HashKeyRange,
   ListShardsShard,

@@ -18,3 +18,14 @@ const ignore = () => {};
 
 /** The default logger: says nothing. */
 export const silentLogger: Logger = { debug: ignore, info: ignore, warn: ignore, error: ignore };
+
+/**
+ * Info, warnings and errors to the console (details printed after the message), debug dropped:
+ * what the command-line tools log with.
+ */
+export const consoleLogger: Logger = {
+  debug: ignore,
+  info: (message, details) => console.log(message, ...(details ? [details] : [])),
+  warn: (message, details) => console.warn(message, ...(details ? [details] : [])),
+  error: (message, details) => console.error(message, ...(details ? [details] : [])),
+};
