@@ -1,0 +1,24 @@
+import { KinesisKitError } from '@kinesis-kit/records';
+
+/** Codes of {@link VisitorDemoError}. */
+export const VisitorDemoErrorCode = {
+  /** A state file (counter state, ledger) is not what the demo wrote: torn, edited, foreign. */
+  StateCorrupt: 'StateCorrupt',
+  /** The data dir has checkpoints but no counter state: counting would start mid-stream. */
+  StateMissing: 'StateMissing',
+  /** The dashboard's port cannot be bound (in use, say). */
+  ListenFailed: 'ListenFailed',
+  /** The stream does not exist and the demo was not asked to create it. */
+  StreamNotFound: 'StreamNotFound',
+} as const;
+export type VisitorDemoErrorCode = (typeof VisitorDemoErrorCode)[keyof typeof VisitorDemoErrorCode];
+
+/** The demo's base error. */
+export class VisitorDemoError extends KinesisKitError {
+  override readonly name: string = 'VisitorDemoError';
+  declare readonly code: VisitorDemoErrorCode;
+
+  constructor(code: VisitorDemoErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(code, message, options);
+  }
+}

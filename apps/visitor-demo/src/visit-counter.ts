@@ -1,0 +1,414 @@
+import type { StoredRecord } from '@kinesis-kit/records';
+import { DEFAULTS } from './defaults.js';
+import { VisitorDemoError } from './errors.js';
+
+/** Options of {@link VisitCounter}; defaults in `defaults.ts`. */
+export interface VisitCounterOptions {
+  /** Length of a counting window, by the visit's own timestamp. @default 10000 */
+  readonly windowMs?: number;
+  /** Windows older than this (behind the newest arrival) are dropped. @default 600000 */
+  readonly windowRetentionMs?: number;
+  /**
+   * How long, in the stream's arrival time, a visitId is remembered after its checkpoint is
+   * stored. @default 60000 (twice the producer's recordTtlMs)
+   */
+  readonly dedupeHorizonMs?: number;
+  /** Most visitIds remembered; past it the oldest checkpointed ones are forgotten early. @default 2000000 */
+  readonly maxRememberedVisitIds?: number;
+  /** URLs tracked; visits of further new URLs only add to `overflow`. @default 100000 */
+  readonly maxTrackedUrls?: number;
+  /** Seconds of per-second counts kept in memory for the chart (not persisted). @default 180 */
+  readonly chartSeconds?: number;
+}
+
+/** What the counter has seen, in numbers. */
+export interface CounterStats {
+  /** Distinct visits counted (each visitId once). */
+  readonly counted: number;
+  /** Records recognised by their visitId as a visit already counted, and not counted again. */
+  readonly duplicates: number;
+  /** Records that are not a visit (not JSON, no visitId or url): skipped. */
+  readonly undecodable: number;
+  /** Visits counted in the totals whose timestamp fell outside the kept windows. */
+  readonly outOfWindow: number;
+  /** Visits of URLs beyond `maxTrackedUrls`: counted, but under no URL. */
+  readonly overflow: number;
+  /** VisitIds forgotten before the horizon because of `maxRememberedVisitIds`. */
+  readonly forgottenEarly: number;
+  /** VisitIds remembered now. */
+  readonly rememberedVisitIds: number;
+  /** URLs with a total. */
+  readonly urls: number;
+}
+
+/** A URL and how many visitors came from it. */
+export interface UrlCount {
+  readonly url: string;
+  readonly visitors: number;
+}
+
+/** A commit in progress: the state to write and the generation it covers. */
+export interface PendingCommit {
+  readonly body: CounterStateBody;
+  readonly generation: number;
+}
+
+/** The persisted state (see `restore`). Maps are arrays of pairs: URLs are untrusted keys. */
+export interface CounterStateBody {
+  readonly totals: [string, number][];
+  readonly windows: [number, [string, number][]][];
+  readonly shards: [string, number, [number, string[]][]][];
+  readonly latestArrivalMs: number;
+  readonly stats: {
+    counted: number;
+    duplicates: number;
+    undecodable: number;
+    outOfWindow: number;
+    overflow: number;
+    forgottenEarly: number;
+  };
+}
+
+/** VisitIds that arrived together on a shard, and the commit generation that added them. */
+interface Group {
+  readonly arrivalMs: number;
+  readonly generation: number;
+  readonly ids: string[];
+}
+
+interface ShardMemory {
+  watermarkMs: number;
+  groups: Group[];
+  head: number;
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * Counts visits per URL and per window, exactly under at-least-once delivery: each visit is
+ * counted once by its `visitId`. The visitIds are remembered per shard (a visit's copies share
+ * its partition key, so its shard) and forgotten only once both hold: a stored checkpoint covers
+ * them (so a restart never re-delivers them), and the shard's arrival time has moved
+ * `dedupeHorizonMs` past them (so no retried write of them can still arrive).
+ *
+ * The state is committed in two steps by its owner: `beginCommit()` takes a snapshot (and
+ * starts a new generation), the owner writes it durably and checkpoints the batches it covers,
+ * then `commitDurable(generation)` lets the covered visitIds be forgotten.
+ */
+export class VisitCounter {
+  readonly #windowMs: number;
+  readonly #windowRetentionMs: number;
+  readonly #dedupeHorizonMs: number;
+  readonly #maxRemembered: number;
+  readonly #maxTrackedUrls: number;
+  readonly #chartSeconds: number;
+  readonly #totals = new Map<string, number>();
+  readonly #windows = new Map<number, Map<string, number>>();
+  readonly #seconds = new Map<number, Map<string, number>>();
+  readonly #seen = new Set<string>();
+  readonly #shards = new Map<string, ShardMemory>();
+  readonly #listeners = new Set<() => void>();
+  #generation = 1;
+  #durableGeneration = -1;
+  #latestArrivalMs = 0;
+  #stats = {
+    counted: 0,
+    duplicates: 0,
+    undecodable: 0,
+    outOfWindow: 0,
+    overflow: 0,
+    forgottenEarly: 0,
+  };
+
+  constructor(options: VisitCounterOptions = {}) {
+    this.#windowMs = options.windowMs ?? DEFAULTS.windowMs;
+    this.#windowRetentionMs = options.windowRetentionMs ?? DEFAULTS.windowRetentionMs;
+    this.#dedupeHorizonMs = options.dedupeHorizonMs ?? DEFAULTS.dedupeHorizonMs;
+    this.#maxRemembered = options.maxRememberedVisitIds ?? DEFAULTS.maxRememberedVisitIds;
+    this.#maxTrackedUrls = options.maxTrackedUrls ?? DEFAULTS.maxTrackedUrls;
+    this.#chartSeconds = options.chartSeconds ?? DEFAULTS.chartSeconds;
+  }
+
+  /** Counts the visits of a batch of one shard's records, skipping visits already counted. */
+  apply(shardId: string, records: readonly StoredRecord[]): void {
+    let shard = this.#shards.get(shardId);
+    if (shard === undefined) {
+      shard = { watermarkMs: 0, groups: [], head: 0 };
+      this.#shards.set(shardId, shard);
+    }
+    for (const record of records) {
+      const visit = decodeVisit(record.data);
+      if (visit === undefined) {
+        this.#stats.undecodable += 1;
+        continue;
+      }
+      const arrivalMs = record.approximateArrivalTimestamp.getTime();
+      if (arrivalMs > shard.watermarkMs) shard.watermarkMs = arrivalMs;
+      if (arrivalMs > this.#latestArrivalMs) this.#latestArrivalMs = arrivalMs;
+      if (this.#seen.has(visit.visitId)) {
+        this.#stats.duplicates += 1;
+        continue;
+      }
+      this.#remember(shard, visit.visitId, arrivalMs);
+      this.#count(visit.url, visit.timeMs, arrivalMs);
+    }
+    this.#prune();
+    for (const listener of this.#listeners) listener();
+  }
+
+  #remember(shard: ShardMemory, visitId: string, arrivalMs: number): void {
+    this.#seen.add(visitId);
+    const last = shard.groups.at(-1);
+    if (
+      last !== undefined &&
+      shard.groups.length > shard.head &&
+      last.arrivalMs === arrivalMs &&
+      last.generation === this.#generation
+    ) {
+      last.ids.push(visitId);
+    } else {
+      shard.groups.push({ arrivalMs, generation: this.#generation, ids: [visitId] });
+    }
+  }
+
+  #count(url: string, timeMs: number, arrivalMs: number): void {
+    this.#stats.counted += 1;
+    const total = this.#totals.get(url);
+    if (total === undefined && this.#totals.size >= this.#maxTrackedUrls) {
+      this.#stats.overflow += 1;
+      return;
+    }
+    this.#totals.set(url, (total ?? 0) + 1);
+    // A timestamp far from the arrival (a skewed or hostile client) gets no window: windows are
+    // kept by arrival time, and a far-future one must not push the others out.
+    if (
+      !Number.isFinite(timeMs) ||
+      timeMs > arrivalMs + this.#windowMs ||
+      timeMs < arrivalMs - this.#windowRetentionMs
+    ) {
+      this.#stats.outOfWindow += 1;
+      return;
+    }
+    const windowStart = Math.floor(timeMs / this.#windowMs) * this.#windowMs;
+    increment(this.#windows, windowStart, url);
+    if (timeMs >= arrivalMs - this.#chartSeconds * 1000) {
+      increment(this.#seconds, Math.floor(timeMs / 1000), url);
+    }
+  }
+
+  #prune(): void {
+    const oldestWindow = this.#latestArrivalMs - this.#windowRetentionMs - this.#windowMs;
+    for (const start of this.#windows.keys()) {
+      if (start < oldestWindow) this.#windows.delete(start);
+    }
+    const oldestSecond = Math.floor(this.#latestArrivalMs / 1000) - this.#chartSeconds - 5;
+    for (const second of this.#seconds.keys()) {
+      if (second < oldestSecond) this.#seconds.delete(second);
+    }
+  }
+
+  /** Forgets visitIds that are checkpointed and past the horizon; then enforces the count bound. */
+  #forget(): void {
+    for (const shard of this.#shards.values()) {
+      const horizon = shard.watermarkMs - this.#dedupeHorizonMs;
+      while (shard.head < shard.groups.length) {
+        const group = shard.groups[shard.head] as Group;
+        if (group.generation > this.#durableGeneration || group.arrivalMs >= horizon) break;
+        this.#drop(shard, group);
+      }
+      if (shard.head > 1024 && shard.head * 2 > shard.groups.length) {
+        shard.groups = shard.groups.slice(shard.head);
+        shard.head = 0;
+      }
+    }
+    while (this.#seen.size > this.#maxRemembered) {
+      let oldest: ShardMemory | undefined;
+      for (const shard of this.#shards.values()) {
+        const group = shard.groups[shard.head];
+        if (group === undefined || group.generation > this.#durableGeneration) continue;
+        if (
+          oldest === undefined ||
+          group.arrivalMs < (oldest.groups[oldest.head] as Group).arrivalMs
+        ) {
+          oldest = shard;
+        }
+      }
+      // What is not checkpointed yet is never forgotten: a restart would re-deliver it.
+      if (oldest === undefined) break;
+      const group = oldest.groups[oldest.head] as Group;
+      this.#stats.forgottenEarly += group.ids.length;
+      this.#drop(oldest, group);
+    }
+  }
+
+  #drop(shard: ShardMemory, group: Group): void {
+    for (const id of group.ids) this.#seen.delete(id);
+    shard.head += 1;
+  }
+
+  /**
+   * Takes a snapshot of the state to write: visitIds covered by the last durable commit and past
+   * the horizon are forgotten first, and visits counted from now on belong to a new generation.
+   */
+  beginCommit(): PendingCommit {
+    this.#forget();
+    const generation = this.#generation;
+    this.#generation += 1;
+    return { body: this.#body(), generation };
+  }
+
+  /** The state of `generation` is written and its batches checkpointed: its visitIds may go. */
+  commitDurable(generation: number): void {
+    if (generation > this.#durableGeneration) this.#durableGeneration = generation;
+  }
+
+  #body(): CounterStateBody {
+    return {
+      totals: [...this.#totals],
+      windows: [...this.#windows].map(([start, counts]) => [start, [...counts]]),
+      shards: [...this.#shards].map(([shardId, shard]) => [
+        shardId,
+        shard.watermarkMs,
+        shard.groups.slice(shard.head).map((group) => [group.arrivalMs, group.ids]),
+      ]),
+      latestArrivalMs: this.#latestArrivalMs,
+      stats: { ...this.#stats },
+    };
+  }
+
+  /**
+   * A counter holding a committed state. Its visitIds stay remembered at least until the next
+   * commit is durable: the checkpoint may be one commit behind the state.
+   */
+  static restore(body: unknown, options: VisitCounterOptions = {}): VisitCounter {
+    const counter = new VisitCounter(options);
+    const state = body as CounterStateBody;
+    try {
+      for (const [url, n] of state.totals)
+        counter.#totals.set(check(url, 'string'), check(n, 'number'));
+      for (const [start, counts] of state.windows) {
+        counter.#windows.set(check(start, 'number'), new Map(counts));
+      }
+      for (const [shardId, watermarkMs, groups] of state.shards) {
+        const shard: ShardMemory = {
+          watermarkMs: check(watermarkMs, 'number'),
+          groups: [],
+          head: 0,
+        };
+        for (const [arrivalMs, ids] of groups) {
+          shard.groups.push({ arrivalMs: check(arrivalMs, 'number'), generation: 0, ids });
+          for (const id of ids) counter.#seen.add(check(id, 'string'));
+        }
+        counter.#shards.set(check(shardId, 'string'), shard);
+      }
+      counter.#latestArrivalMs = check(state.latestArrivalMs, 'number');
+      const stats = state.stats;
+      counter.#stats = {
+        counted: check(stats.counted, 'number'),
+        duplicates: check(stats.duplicates, 'number'),
+        undecodable: check(stats.undecodable, 'number'),
+        outOfWindow: check(stats.outOfWindow, 'number'),
+        overflow: check(stats.overflow, 'number'),
+        forgottenEarly: check(stats.forgottenEarly, 'number'),
+      };
+    } catch (error) {
+      throw new VisitorDemoError('StateCorrupt', 'the counter state is malformed', {
+        cause: error,
+      });
+    }
+    return counter;
+  }
+
+  /** Calls `listener` after every applied batch; returns the function that unsubscribes. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  /** Visitors counted for `url` (0 if none). */
+  visitors(url: string): number {
+    return this.#totals.get(url) ?? 0;
+  }
+
+  /** Every URL's total. */
+  totals(): ReadonlyMap<string, number> {
+    return this.#totals;
+  }
+
+  /** The `n` URLs with the most visitors, most first (ties by URL). */
+  top(n: number): UrlCount[] {
+    return [...this.#totals]
+      .sort(([urlA, a], [urlB, b]) => b - a || (urlA < urlB ? -1 : urlA > urlB ? 1 : 0))
+      .slice(0, n)
+      .map(([url, visitors]) => ({ url, visitors }));
+  }
+
+  /** A URL's count per window kept, oldest first. */
+  windowsOf(url: string): { startMs: number; visitors: number }[] {
+    return [...this.#windows]
+      .filter(([, counts]) => counts.has(url))
+      .sort(([a], [b]) => a - b)
+      .map(([startMs, counts]) => ({ startMs, visitors: counts.get(url) as number }));
+  }
+
+  /** The visits per second of `urls` for the seconds `fromSecond`..`toSecond` (epoch seconds). */
+  perSecond(urls: readonly string[], fromSecond: number, toSecond: number): number[][] {
+    return urls.map((url) => {
+      const points: number[] = [];
+      for (let second = fromSecond; second <= toSecond; second++) {
+        points.push(this.#seconds.get(second)?.get(url) ?? 0);
+      }
+      return points;
+    });
+  }
+
+  /** The length of a window, in milliseconds. */
+  get windowMs(): number {
+    return this.#windowMs;
+  }
+
+  get stats(): CounterStats {
+    return { ...this.#stats, rememberedVisitIds: this.#seen.size, urls: this.#totals.size };
+  }
+}
+
+function increment(map: Map<number, Map<string, number>>, key: number, url: string): void {
+  let counts = map.get(key);
+  if (counts === undefined) {
+    counts = new Map();
+    map.set(key, counts);
+  }
+  counts.set(url, (counts.get(url) ?? 0) + 1);
+}
+
+function check<T extends 'string' | 'number'>(
+  value: unknown,
+  type: T,
+): T extends 'string' ? string : number {
+  if (typeof value !== type) throw new TypeError(`expected a ${type}, got ${typeof value}`);
+  return value as T extends 'string' ? string : number;
+}
+
+/** The fields the counter needs from a record's data (a visit as the gateway writes it). */
+function decodeVisit(
+  data: Uint8Array,
+): { visitId: string; url: string; timeMs: number } | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(decoder.decode(data));
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { visitId, url, timestamp } = value as Record<string, unknown>;
+  if (typeof visitId !== 'string' || typeof url !== 'string') return undefined;
+  const timeMs =
+    typeof timestamp === 'number'
+      ? timestamp
+      : typeof timestamp === 'string'
+        ? Date.parse(timestamp)
+        : Number.NaN;
+  return { visitId, url, timeMs };
+}

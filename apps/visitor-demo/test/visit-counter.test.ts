@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { reconcile, VisitCounter } from '../src/index.js';
+import { visitRecord } from './support/records.js';
+
+const T0 = Date.UTC(2026, 10, 26, 2, 0, 0);
+const A = 'https://shop.example/';
+const B = 'https://shop.example/pricing';
+
+describe('VisitCounter', () => {
+  it('counts each visitId once, whether repeated in a batch or in a later one', () => {
+    const counter = new VisitCounter();
+    counter.apply('shard-0', [
+      visitRecord({ visitId: 'v1', url: A }, T0),
+      visitRecord({ visitId: 'v2', url: A }, T0),
+      visitRecord({ visitId: 'v1', url: A }, T0 + 5),
+      visitRecord({ visitId: 'v3', url: B }, T0 + 5),
+    ]);
+    counter.apply('shard-0', [visitRecord({ visitId: 'v2', url: A }, T0 + 900)]);
+    expect(counter.visitors(A)).toBe(2);
+    expect(counter.visitors(B)).toBe(1);
+    expect(counter.visitors('https://nobody.example/')).toBe(0);
+    expect(counter.stats).toMatchObject({ counted: 3, duplicates: 2, urls: 2 });
+    expect(counter.top(1)).toEqual([{ url: A, visitors: 2 }]);
+  });
+
+  it('counts per 10-second window by the visit timestamp, ISO or epoch milliseconds', () => {
+    const counter = new VisitCounter();
+    counter.apply('shard-0', [
+      visitRecord({ visitId: 'v1', url: A, timestamp: T0 + 1_000 }, T0 + 12_000),
+      visitRecord(
+        { visitId: 'v2', url: A, timestamp: new Date(T0 + 9_999).toISOString() },
+        T0 + 12_000,
+      ),
+      visitRecord({ visitId: 'v3', url: A, timestamp: T0 + 10_000 }, T0 + 12_000),
+    ]);
+    expect(counter.windowsOf(A)).toEqual([
+      { startMs: T0, visitors: 2 },
+      { startMs: T0 + 10_000, visitors: 1 },
+    ]);
+  });
+
+  it('keeps a visit with a far-future timestamp in the totals but out of the windows', () => {
+    const counter = new VisitCounter();
+    counter.apply('shard-0', [
+      visitRecord({ visitId: 'v1', url: A, timestamp: T0 + 3_600_000 }, T0),
+      visitRecord({ visitId: 'v2', url: A, timestamp: T0 }, T0),
+    ]);
+    expect(counter.visitors(A)).toBe(2);
+    expect(counter.windowsOf(A)).toEqual([{ startMs: T0, visitors: 1 }]);
+    expect(counter.stats.outOfWindow).toBe(1);
+  });
+
+  it('skips records that are not visits', () => {
+    const counter = new VisitCounter();
+    const junk = { ...visitRecord({ visitId: 'x', url: A }, T0), data: new Uint8Array([1, 2]) };
+    counter.apply('shard-0', [junk, visitRecord({ visitId: 'v1', url: A }, T0)]);
+    expect(counter.stats).toMatchObject({ counted: 1, undecodable: 1 });
+  });
+
+  it('forgets a visitId only once its commit is durable and the shard moved past the horizon', () => {
+    const counter = new VisitCounter({ dedupeHorizonMs: 1_000 });
+    counter.apply('shard-0', [visitRecord({ visitId: 'v1', url: A }, T0)]);
+    // Far past the horizon, but not checkpointed: a restart would re-deliver v1.
+    counter.apply('shard-0', [visitRecord({ visitId: 'v2', url: A }, T0 + 60_000)]);
+    const first = counter.beginCommit();
+    expect(counter.stats.rememberedVisitIds).toBe(2);
+    counter.commitDurable(first.generation);
+    counter.beginCommit();
+    expect(counter.stats.rememberedVisitIds).toBe(1);
+    // v2 is checkpointed but within the horizon of its shard: still remembered.
+    counter.apply('shard-0', [visitRecord({ visitId: 'v2', url: A }, T0 + 60_500)]);
+    expect(counter.stats).toMatchObject({ counted: 2, duplicates: 1 });
+  });
+
+  it('uses each shard own arrival time for the horizon', () => {
+    const counter = new VisitCounter({ dedupeHorizonMs: 1_000 });
+    counter.apply('shard-0', [visitRecord({ visitId: 'v1', url: A }, T0)]);
+    counter.commitDurable(counter.beginCommit().generation);
+    // Another shard far ahead (after a pause, say) does not age shard-0's visitIds.
+    counter.apply('shard-1', [visitRecord({ visitId: 'w1', url: B }, T0 + 3_600_000)]);
+    counter.commitDurable(counter.beginCommit().generation);
+    counter.beginCommit();
+    counter.apply('shard-0', [visitRecord({ visitId: 'v1', url: A }, T0 + 10)]);
+    expect(counter.stats.duplicates).toBe(1);
+  });
+
+  it('bounds the remembered visitIds, forgetting the oldest checkpointed ones first', () => {
+    const counter = new VisitCounter({ maxRememberedVisitIds: 3 });
+    for (let i = 0; i < 5; i++) {
+      counter.apply('shard-0', [visitRecord({ visitId: `v${i}`, url: A }, T0 + i)]);
+    }
+    counter.commitDurable(counter.beginCommit().generation);
+    counter.beginCommit();
+    expect(counter.stats).toMatchObject({ rememberedVisitIds: 3, forgottenEarly: 2 });
+    counter.apply('shard-0', [visitRecord({ visitId: 'v4', url: A }, T0 + 10)]);
+    expect(counter.stats.duplicates).toBe(1);
+  });
+
+  it('restores a committed state that still recognises re-delivered visits', () => {
+    const counter = new VisitCounter();
+    counter.apply('shard-0', [
+      visitRecord({ visitId: 'v1', url: A }, T0),
+      visitRecord({ visitId: 'v2', url: '__proto__' }, T0),
+    ]);
+    const { body } = counter.beginCommit();
+    const restored = VisitCounter.restore(JSON.parse(JSON.stringify(body)));
+    restored.apply('shard-0', [
+      visitRecord({ visitId: 'v1', url: A }, T0),
+      visitRecord({ visitId: 'v3', url: A }, T0 + 1),
+    ]);
+    expect(restored.visitors(A)).toBe(2);
+    expect(restored.visitors('__proto__')).toBe(1);
+    expect(restored.stats).toMatchObject({ counted: 3, duplicates: 1 });
+    expect(() => VisitCounter.restore({ totals: 'nope' })).toThrow(/malformed/);
+  });
+});
+
+describe('reconcile', () => {
+  it('allows a URL up to its visits in doubt more than were sent', () => {
+    const result = reconcile(new Map([[A, 3]]), new Map([[A, 5]]), new Map([[A, 2]]));
+    expect(result).toMatchObject({ missing: 0, duplicates: 0, inDoubt: 2 });
+    expect(reconcile(new Map([[A, 3]]), new Map([[A, 6]]), new Map([[A, 2]])).duplicates).toBe(1);
+  });
+
+  it('reports missing and duplicate visits per URL, and visits of URLs never sent', () => {
+    const sent = new Map([
+      [A, 3],
+      [B, 2],
+    ]);
+    const counted = new Map([
+      [A, 2],
+      [B, 3],
+      ['https://other.example/', 4],
+    ]);
+    expect(reconcile(sent, counted)).toEqual({
+      sent: 5,
+      counted: 5,
+      missing: 1,
+      duplicates: 1,
+      inDoubt: 0,
+      unledgered: 4,
+      urlCount: 2,
+      urls: [
+        { url: A, sent: 3, counted: 2 },
+        { url: B, sent: 2, counted: 3 },
+      ],
+    });
+  });
+});
