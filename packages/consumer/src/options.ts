@@ -40,13 +40,13 @@ export type KinesisConsumerOptions = ({ streamName: string } | { streamARN: stri
   /**
    * Fan-out only: the stream consumer to read as (RegisterStreamConsumer's name, 1–128 of
    * `[a-zA-Z0-9_.-]`). It is registered if the stream has none of that name, and reused
-   * otherwise, so restarts and other processes of the application share it.
+   * otherwise, so a restart reads as the same consumer. One process per consumer name in this
+   * release: two would each read every shard and keep taking the subscriptions from each other.
    */
   readonly consumerName?: string;
   /**
    * Fan-out only: deregister the stream consumer when the consumer stops (its subscriptions end;
-   * a later start registers it again). Leave it off when other processes read as the same
-   * consumer. @default false
+   * a later start registers it again, and pays AWS's registration time). @default false
    */
   readonly deregisterOnStop?: boolean;
   /**

@@ -31,9 +31,8 @@ type Status = 'waiting' | 'running' | 'ended' | 'skipped';
  * Decides which shards run and where each starts, keeping per-key order across resharding: a
  * child starts only once every parent has ended (its SHARD_END checkpoint is stored) or will
  * never be read. A shard with a checkpoint resumes after it. A shard without one starts
- * - after its parents, at TRIM_HORIZON (AT_TIMESTAMP when the initial position is a
- *   timestamp: the child's records are all newer than its parents', and those before the
- *   timestamp are still skipped), when a parent was read;
+ * - after its parents, at TRIM_HORIZON, when a parent was read to its end (its SHARD_END is
+ *   stored, even if the parent is gone past retention since);
  * - at the initial position otherwise. With LATEST, a closed shard that nothing read is skipped
  *   (it holds nothing newer), and so are closed descendants of skipped shards.
  * Knows nothing of readers or stores: the consumer feeds it listings and shard ends; the lease
@@ -44,6 +43,8 @@ export class ShardAssignment {
   readonly #checkpoints: ReadonlyMap<string, Checkpoint>;
   readonly #shards = new Map<string, ShardLineage>();
   readonly #status = new Map<string, Status>();
+  /** Where shards put back to waiting resume, when not from the checkpoints loaded at start. */
+  readonly #resume = new Map<string, ReadyShard>();
 
   constructor(initialPosition: InitialPosition, checkpoints: ReadonlyMap<string, Checkpoint>) {
     this.#initialPosition = initialPosition;
@@ -79,9 +80,15 @@ export class ShardAssignment {
     this.#status.set(shardId, 'ended');
   }
 
-  /** Puts a running shard back to waiting (it stopped before its end). */
-  markStopped(shardId: string): void {
-    if (this.#status.get(shardId) === 'running') this.#status.set(shardId, 'waiting');
+  /**
+   * Puts a running shard back to waiting: it stopped before its end, or reached it with
+   * records not checkpointed. With `resume`, it starts there next time (e.g. from a checkpoint
+   * stored after the run began) rather than from what was stored when the run began.
+   */
+  markStopped(shardId: string, resume?: Omit<ReadyShard, 'shardId'>): void {
+    if (this.#status.get(shardId) !== 'running') return;
+    this.#status.set(shardId, 'waiting');
+    if (resume !== undefined) this.#resume.set(shardId, { shardId, ...resume });
   }
 
   /** Shards waiting for a parent that is not in any listing yet. */
@@ -132,23 +139,29 @@ export class ShardAssignment {
       if (parentStatus === undefined) {
         // Not in any listing: gone past retention if this shard was listed, else not seen yet.
         if (!shard.listed) return undefined;
+        // Gone, but read to its end before it went: this shard continues it.
+        if (this.#checkpoints.get(parentId) === SHARD_END) anyParentRead = true;
         continue;
       }
       if (parentStatus === 'waiting' || parentStatus === 'running') return undefined;
       if (parentStatus === 'ended') anyParentRead = true;
     }
+    const resume = this.#resume.get(shardId);
+    if (resume !== undefined) {
+      this.#resume.delete(shardId);
+      return resume;
+    }
     const checkpoint = this.#checkpoints.get(shardId);
     if (checkpoint !== undefined && checkpoint !== SHARD_END) {
-      return {
-        shardId,
-        checkpoint,
-        start:
-          checkpoint.subSequenceNumber === undefined
-            ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: checkpoint.sequenceNumber }
-            : { type: 'AT_SEQUENCE_NUMBER', sequenceNumber: checkpoint.sequenceNumber },
-      };
+      return { shardId, checkpoint, start: startAfter(checkpoint) };
     }
     const initial = this.#initialPosition;
+    // A child of a shard read to its end continues it from its first record, whatever the
+    // initial position: a timestamp (taken anew at each start) could skip what came after the
+    // split while the consumer was down.
+    if (anyParentRead || initial === 'TRIM_HORIZON') {
+      return { shardId, checkpoint: undefined, start: { type: 'TRIM_HORIZON' } };
+    }
     if (typeof initial === 'object') {
       return {
         shardId,
@@ -156,9 +169,16 @@ export class ShardAssignment {
         start: { type: 'AT_TIMESTAMP', timestamp: initial.timestamp },
       };
     }
-    if (anyParentRead || initial === 'TRIM_HORIZON') {
-      return { shardId, checkpoint: undefined, start: { type: 'TRIM_HORIZON' } };
-    }
     return shard.closed ? 'skip' : { shardId, checkpoint: undefined, start: { type: 'LATEST' } };
   }
+}
+
+/**
+ * Where a read resumes after a checkpoint: after its record, or at the aggregate it is inside
+ * (the records of the aggregate up to it are then skipped).
+ */
+export function startAfter(checkpoint: RecordPosition): StartPosition {
+  return checkpoint.subSequenceNumber === undefined
+    ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: checkpoint.sequenceNumber }
+    : { type: 'AT_SEQUENCE_NUMBER', sequenceNumber: checkpoint.sequenceNumber };
 }

@@ -7,7 +7,7 @@ import { KinesisRequestError } from './errors.js';
 import type { KinesisConsumerEvents } from './events.js';
 import { ShardStats } from './metrics.js';
 import { delay, type ShardReader } from './readers/shard-reader.js';
-import { type InitialPosition, ShardAssignment } from './shard-assignment.js';
+import { type InitialPosition, ShardAssignment, startAfter } from './shard-assignment.js';
 import { listShards } from './shard-lister.js';
 import { type Deliver, ShardWorker } from './shard-worker.js';
 import type { StreamAddress } from './stream-address.js';
@@ -46,6 +46,8 @@ export class ShardCoordinator {
   #failed = false;
   #failure: unknown;
   #discoverNow: (() => void) | undefined;
+  /** Shards read again because they ended with records not checkpointed: how often in a row. */
+  readonly #rereads = new Map<string, number>();
 
   constructor(options: ShardCoordinatorOptions) {
     this.#options = options;
@@ -140,6 +142,8 @@ export class ShardCoordinator {
         stats,
         logger: options.logger,
         signal,
+        initialBackoffMs: options.initialBackoffMs,
+        maxBackoffMs: options.maxBackoffMs,
       });
       const running = worker
         .run()
@@ -147,11 +151,31 @@ export class ShardCoordinator {
           (result) => {
             if (!result.ended) {
               stats.state = 'stopped';
-              // Stopped by the consumer: it may start again. Otherwise it reached its end with
-              // records not checkpointed (manual mode): a restart delivers them again.
-              if (signal.aborted) assignment.markStopped(ready.shardId);
+              if (signal.aborted) {
+                // Stopped by the consumer: it may start again.
+                assignment.markStopped(ready.shardId);
+                return;
+              }
+              // It reached its end with records not checkpointed (manual mode): read it again
+              // from its checkpoint, after a pause, so that they come again.
+              const attempt = (this.#rereads.get(ready.shardId) ?? 0) + 1;
+              this.#rereads.set(ready.shardId, attempt);
+              void delay(
+                backoffMs(attempt, options.initialBackoffMs, options.maxBackoffMs),
+                signal,
+              ).then(() => {
+                const from = result.resumeFrom;
+                assignment.markStopped(
+                  ready.shardId,
+                  from === undefined
+                    ? { checkpoint: ready.checkpoint, start: ready.start }
+                    : { checkpoint: from, start: startAfter(from) },
+                );
+                this.#startReady();
+              });
               return;
             }
+            this.#rereads.delete(ready.shardId);
             stats.state = 'ended';
             assignment.markEnded(ready.shardId);
             assignment.addShards(

@@ -1,4 +1,4 @@
-import { deaggregate, type Logger, type TypedEvents } from '@kinesis-kit/records';
+import { backoffMs, deaggregate, type Logger, type TypedEvents } from '@kinesis-kit/records';
 import { Batch, type ConsumerBatch, type ConsumerRecord, type RecordPlace } from './batch.js';
 import {
   type CheckpointStore,
@@ -43,12 +43,26 @@ export interface ShardWorkerOptions {
   readonly logger: Logger;
   /** Aborted when the consumer stops: the batch in flight finishes, nothing new is read. */
   readonly signal: AbortSignal;
+  /** Retry delays of a failed checkpoint write. */
+  readonly initialBackoffMs: number;
+  readonly maxBackoffMs: number;
 }
+
+/** Tries of a checkpoint write after the first before its error is final. */
+const CHECKPOINT_RETRIES = 4;
 
 /** How a worker finished. */
 export type ShardWorkerResult =
   | { readonly ended: true; readonly childShards: readonly ChildShard[] }
-  | { readonly ended: false };
+  | {
+      readonly ended: false;
+      /**
+       * Set when the shard reached its end with records delivered but not checkpointed
+       * (manual mode): it is to be read again from this checkpoint (undefined: from its start)
+       * so that those records come again and can be checkpointed.
+       */
+      readonly resumeFrom?: RecordPosition | undefined;
+    };
 
 /**
  * Runs one shard: reads batches, takes aggregates apart, skips what the checkpoint covers,
@@ -61,6 +75,8 @@ export class ShardWorker {
   #delivered: RecordPosition | undefined;
   /** The last checkpoint asked for (stored, or being stored). */
   #requested: RecordPosition | undefined;
+  /** The last checkpoint the store accepted. */
+  #stored: RecordPosition | undefined;
   #ordinal = 0;
   #checkpoints: Promise<void> = Promise.resolve();
 
@@ -68,6 +84,7 @@ export class ShardWorker {
     this.#options = options;
     this.#delivered = options.checkpoint;
     this.#requested = options.checkpoint;
+    this.#stored = options.checkpoint;
   }
 
   async run(): Promise<ShardWorkerResult> {
@@ -111,18 +128,19 @@ export class ShardWorker {
 
   /** Stores SHARD_END once everything delivered is checkpointed. */
   async #end(childShards: readonly ChildShard[]): Promise<ShardWorkerResult> {
-    const { shardId, store, events, logger } = this.#options;
-    await this.#checkpoints;
+    const { shardId, events, logger } = this.#options;
+    // A failed write was reported to whoever asked for it; what counts is what was stored.
+    await this.#checkpoints.catch(() => undefined);
     const delivered = this.#delivered;
-    const requested = this.#requested;
-    if (delivered && (!requested || comparePositions(requested, delivered) < 0)) {
+    const stored = this.#stored;
+    if (delivered && (!stored || comparePositions(stored, delivered) < 0)) {
       logger.warn(
-        `shard ${shardId} reached its end but its last records are not checkpointed: its children wait until a restart delivers and checkpoints them`,
-        { shardId, lastDelivered: delivered },
+        `shard ${shardId} reached its end with records not checkpointed: it is read again from its checkpoint so that they come again; its children wait until they are checkpointed`,
+        { shardId, lastDelivered: delivered, lastCheckpoint: stored },
       );
-      return { ended: false };
+      return { ended: false, resumeFrom: stored };
     }
-    await store.save(shardId, SHARD_END);
+    await this.#save(SHARD_END);
     this.#options.stats.checkpointed(this.#ordinal, Date.now());
     events.emit('checkpoint_written', () => ({ shardId, checkpoint: SHARD_END }));
     events.emit('shard_ended', () => ({
@@ -168,9 +186,13 @@ export class ShardWorker {
     });
   }
 
-  /** Stores a checkpoint, in order with earlier ones; refuses one that goes backwards. */
+  /**
+   * Stores a checkpoint, in order with earlier ones; refuses one that goes backwards. A write
+   * that keeps failing rejects (for whoever asked) without blocking later checkpoints: the
+   * next one is written as if the failed one had never been asked for.
+   */
   #checkpoint(place: RecordPlace): Promise<void> {
-    const { shardId, store, events, stats } = this.#options;
+    const { shardId, events, stats } = this.#options;
     const requested = this.#requested;
     if (requested) {
       const order = comparePositions(place.position, requested);
@@ -184,13 +206,45 @@ export class ShardWorker {
       if (order === 0) return this.#checkpoints;
     }
     this.#requested = place.position;
-    const write = this.#checkpoints.then(async () => {
-      await store.save(shardId, place.position);
-      stats.checkpointed(place.ordinal + 1, Date.now());
-      events.emit('checkpoint_written', () => ({ shardId, checkpoint: place.position }));
-    });
+    const write = this.#checkpoints
+      .catch(() => undefined)
+      .then(async () => {
+        try {
+          await this.#save(place.position);
+        } catch (error) {
+          // Nothing later was asked for: the next request may ask for this place again.
+          if (this.#requested === place.position) this.#requested = this.#stored;
+          throw error;
+        }
+        this.#stored = place.position;
+        stats.checkpointed(place.ordinal + 1, Date.now());
+        events.emit('checkpoint_written', () => ({ shardId, checkpoint: place.position }));
+      });
     this.#checkpoints = write;
     return write;
+  }
+
+  /**
+   * `store.save`, tried again with backoff (a store may fail now and then: a throttled table,
+   * a busy disk); the error of the last try is final.
+   */
+  async #save(checkpoint: RecordPosition | typeof SHARD_END): Promise<void> {
+    const { shardId, store, logger, initialBackoffMs, maxBackoffMs } = this.#options;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await store.save(shardId, checkpoint);
+        return;
+      } catch (error) {
+        if (attempt > CHECKPOINT_RETRIES) throw error;
+        logger.warn(`checkpoint of shard ${shardId} failed; trying again`, {
+          attempt,
+          error: (error as Error)?.message ?? String(error),
+        });
+        await new Promise((resolve) =>
+          setTimeout(resolve, backoffMs(attempt, initialBackoffMs, maxBackoffMs)),
+        );
+      }
+    }
   }
 }
 

@@ -1,5 +1,7 @@
+import { SplitShardCommand } from '@aws-sdk/client-kinesis';
 import { describe, expect, it } from 'vitest';
 import {
+  type Checkpoint,
   type ConsumerBatch,
   type FailedBatch,
   HandlerFailedError,
@@ -7,7 +9,7 @@ import {
   type KinesisConsumerEvents,
   MemoryCheckpointStore,
 } from '../src/index.js';
-import { MODES, testOptions, text } from './support/consume.js';
+import { MODES, startCollecting, testOptions, text } from './support/consume.js';
 import { createStream, encode, putPlain, useLocalKinesis, waitFor } from './support/local.js';
 
 describe.each(MODES)('handler failures (%s)', (mode) => {
@@ -193,5 +195,136 @@ describe.each(MODES)('handler failures (%s)', (mode) => {
       lastHandled === undefined ? undefined : { sequenceNumber: lastHandled },
     );
     expect(consumer.metrics().shards.every((s) => s.state === 'stopped')).toBe(true);
+  });
+});
+
+/** A memory store whose `save` fails while `failing()` says so (counted in `failures`). */
+class FlakyStore extends MemoryCheckpointStore {
+  failures = 0;
+  readonly #failing: () => boolean;
+
+  constructor(failing: () => boolean) {
+    super();
+    this.#failing = failing;
+  }
+
+  override async save(shardId: string, checkpoint: Checkpoint): Promise<void> {
+    if (this.#failing()) {
+      this.failures += 1;
+      throw Object.assign(new Error('the table is busy'), { name: 'ThrottlingException' });
+    }
+    await super.save(shardId, checkpoint);
+  }
+}
+
+describe.each(MODES)('checkpoint store failures (%s)', (mode) => {
+  const local = useLocalKinesis({ limits: 'off' });
+  const values = Array.from({ length: 12 }, (_, i) => `v${i}`);
+
+  async function stream(): Promise<string> {
+    const streamName = await createStream(local.client, 1);
+    await putPlain(
+      local.client,
+      streamName,
+      values.map((value) => ({ partitionKey: 'p', data: encode(value) })),
+    );
+    return streamName;
+  }
+
+  it('retries a save that fails now and then: nothing stops, the last checkpoint is stored', async () => {
+    const streamName = await stream();
+    let saves = 0;
+    // Every other call fails: each checkpoint needs a second try.
+    const store = new FlakyStore(() => saves++ % 2 === 0);
+    const run = startCollecting(
+      testOptions(mode, local.client, streamName, { checkpoints: store, maxRecordsPerCall: 4 }),
+    );
+    await waitFor(() => run.records.length === values.length, 'every record');
+    await run.consumer.stop();
+    await run.done;
+    expect(store.failures).toBeGreaterThan(0);
+    const stored = await store.load('shardId-000000000000');
+    expect(stored).toEqual({ sequenceNumber: run.records.at(-1)?.sequenceNumber });
+  });
+
+  it('reports a save that keeps failing to its caller, and stores later checkpoints', async () => {
+    const streamName = await stream();
+    let failing = true;
+    const store = new FlakyStore(() => failing);
+    const errors: string[] = [];
+    let batches = 0;
+    const consumer = new KinesisConsumer(
+      testOptions(mode, local.client, streamName, {
+        checkpoints: store,
+        checkpointing: 'manual',
+        maxRecordsPerCall: 4,
+      }),
+    );
+    const done = consumer.run({
+      eachBatch: async (batch) => {
+        batches += 1;
+        await batch.checkpoint().catch((error: Error) => errors.push(error.name));
+        failing = false; // The store recovers after the first checkpoint gave up.
+      },
+    });
+    await waitFor(() => batches === 3, 'three batches');
+    await consumer.stop();
+    await done;
+    expect(errors).toEqual(['ThrottlingException']);
+    expect(store.failures).toBe(5); // the first try and 4 retries
+    // The second and third batches' checkpoints were written despite the failed first one.
+    const stored = await store.load('shardId-000000000000');
+    expect(stored).toEqual({ sequenceNumber: expect.any(String) });
+    expect(BigInt((stored as { sequenceNumber: string }).sequenceNumber)).toBeGreaterThan(0n);
+  });
+});
+
+describe.each(MODES)('a shard that ends with records not checkpointed (%s)', (mode) => {
+  const local = useLocalKinesis({ limits: 'off' });
+
+  it('is read again from its checkpoint, so its children start once the tail is checkpointed', async () => {
+    const streamName = await createStream(local.client, 1);
+    const before = Array.from({ length: 8 }, (_, i) => `p${i}`);
+    await putPlain(
+      local.client,
+      streamName,
+      before.map((value) => ({ partitionKey: 'k', data: encode(value) })),
+    );
+    await local.client.send(
+      new SplitShardCommand({
+        StreamName: streamName,
+        ShardToSplit: 'shardId-000000000000',
+        NewStartingHashKey: (2n ** 127n).toString(),
+      }),
+    );
+    const after = Array.from({ length: 6 }, (_, i) => `c${i}`);
+    await putPlain(
+      local.client,
+      streamName,
+      after.map((value) => ({ partitionKey: 'k', data: encode(value) })),
+    );
+    const seen: string[] = [];
+    const consumer = new KinesisConsumer(
+      testOptions(mode, local.client, streamName, {
+        checkpointing: 'manual',
+        maxRecordsPerCall: 3,
+      }),
+    );
+    const done = consumer.run({
+      eachBatch: async (batch) => {
+        const texts = batch.records.map(text);
+        // The parent's last record is left unchecked the first time it is seen.
+        const firstSightOfLast = texts.includes('p7') && !seen.includes('p7');
+        seen.push(...texts);
+        if (!firstSightOfLast) await batch.checkpoint();
+      },
+    });
+    await waitFor(() => after.every((value) => seen.includes(value)), 'the children', 20_000);
+    await consumer.stop();
+    await done;
+    // The unchecked tail came again; nothing of the parent was lost, the key's order held.
+    expect(seen.filter((value) => value === 'p7')).toHaveLength(2);
+    expect(seen.filter((value) => value.startsWith('c'))).toEqual(after);
+    expect(seen.lastIndexOf('p7')).toBeLessThan(seen.indexOf('c0'));
   });
 });

@@ -118,14 +118,33 @@ describe('enhanced fan-out', () => {
         .toBeInstanceOf(ResourceNotFoundException);
     });
 
-    it('stops quietly while the consumer is still being registered', async () => {
+    it('stops quietly while the consumer is being registered, and still deregisters it', async () => {
       const streamName = await createStream(local.client, 1);
       const consumer = new KinesisConsumer(
-        testOptions('fan-out', local.client, streamName, { consumerName: 'slow' }),
+        testOptions('fan-out', local.client, streamName, {
+          consumerName: 'slow',
+          deregisterOnStop: true,
+        }),
       );
       const done = consumer.run({ eachBatch: () => {} });
+      const status = () =>
+        local.client
+          .send(
+            new DescribeStreamConsumerCommand({
+              StreamARN: arnOf(streamName),
+              ConsumerName: 'slow',
+            }),
+          )
+          .then(
+            (output) => output.ConsumerDescription?.ConsumerStatus,
+            (error: Error) => error.name,
+          );
+      // Registered, not ACTIVE yet (CREATING for 300 ms) when the stop comes.
+      await expect.poll(status, { timeout: 5_000, interval: 10 }).toBe('CREATING');
       await consumer.stop();
       await expect(done).resolves.toBeUndefined();
+      // Its ARN never reached the reader; it is deregistered by stream and name.
+      await expect.poll(status, { timeout: 5_000, interval: 25 }).toBe('ResourceNotFoundException');
     });
   });
 

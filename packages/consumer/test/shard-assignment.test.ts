@@ -82,14 +82,37 @@ describe('ShardAssignment', () => {
     expect(a.status('s1')).toBe('skipped');
   });
 
-  it('with a timestamp, starts children at the timestamp too', () => {
+  it('with a timestamp, starts roots at it and the children of a read parent at their start', () => {
     const timestamp = new Date('2026-11-25T00:00:00Z');
     const a = assignment({ timestamp }, lineage);
     expect(a.takeReady()[0]?.start).toEqual({ type: 'AT_TIMESTAMP', timestamp });
     a.markEnded('s0');
+    // The timestamp is taken anew at each start: after a long stop it could skip what came
+    // after the split, so a child of a parent read to its end starts at its first record.
     expect(a.takeReady().map((r) => r.start)).toEqual([
-      { type: 'AT_TIMESTAMP', timestamp },
-      { type: 'AT_TIMESTAMP', timestamp },
+      { type: 'TRIM_HORIZON' },
+      { type: 'TRIM_HORIZON' },
+    ]);
+  });
+
+  it('continues a child whose parent was read to its end and is gone since', () => {
+    // LATEST would start a root at the newest record; this child continues its parent.
+    const a = assignment('LATEST', [shard('s7', ['gone'])], [['gone', SHARD_END]]);
+    expect(a.takeReady()).toEqual([
+      { shardId: 's7', checkpoint: undefined, start: { type: 'TRIM_HORIZON' } },
+    ]);
+  });
+
+  it('resumes a shard put back to waiting where it is told', () => {
+    const a = assignment('TRIM_HORIZON', [shard('s8')]);
+    expect(ids(a.takeReady())).toEqual(['s8']);
+    const checkpoint = { sequenceNumber: '42' };
+    a.markStopped('s8', {
+      checkpoint,
+      start: { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: '42' },
+    });
+    expect(a.takeReady()).toEqual([
+      { shardId: 's8', checkpoint, start: { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: '42' } },
     ]);
   });
 

@@ -28,6 +28,15 @@ describe('classifyError', () => {
       $metadata: { httpStatusCode: 503 },
     });
     expect(classifyError(serverError)).toMatchObject({ code: 'SomethingNew', retriable: true });
+    // An exception inside an event stream has no status; the SDK marks a server fault.
+    const inStream = Object.assign(new Error('try again'), {
+      name: 'InternalFailureException',
+    });
+    expect(classifyError(inStream).retriable).toBe(true);
+    const serverFault = Object.assign(new Error('odd'), { name: 'Unmodelled', $fault: 'server' });
+    expect(classifyError(serverFault).retriable).toBe(true);
+    const clientFault = Object.assign(new Error('bad'), { name: 'Unmodelled', $fault: 'client' });
+    expect(classifyError(clientFault).retriable).toBe(false);
   });
 
   it('prefers a network error code to the name the SDK wraps it in', () => {

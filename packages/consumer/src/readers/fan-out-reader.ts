@@ -34,6 +34,8 @@ const SUBSCRIBE_INTERVAL_MS = 1_000;
 export class FanOutShardReader implements ShardReader {
   readonly #options: FanOutShardReaderOptions;
   #consumerArn: string | undefined;
+  /** The stream's ARN once known: a stop during registration can still deregister by name. */
+  #streamArn: string | undefined;
 
   constructor(options: FanOutShardReaderOptions) {
     this.#options = options;
@@ -51,6 +53,9 @@ export class FanOutShardReader implements ShardReader {
         logger: options.logger,
         pollIntervalMs: options.consumerStatusPollMs,
         maxBackoffMs: options.maxBackoffMs,
+        onStreamArn: (streamArn) => {
+          this.#streamArn = streamArn;
+        },
       });
     } catch (error) {
       // Stopped while registering: nothing to read, nothing went wrong.
@@ -59,13 +64,22 @@ export class FanOutShardReader implements ShardReader {
     }
   }
 
-  /** With `deregisterOnStop`, deregisters the stream consumer. */
+  /**
+   * With `deregisterOnStop`, deregisters the stream consumer — also when the consumer stopped
+   * while it was being registered (by stream and name: it may exist without our knowing).
+   */
   async close(): Promise<void> {
+    const { deregisterOnStop, client, consumerName, logger } = this.#options;
+    if (!deregisterOnStop) return;
     const arn = this.#consumerArn;
-    if (!this.#options.deregisterOnStop || arn === undefined) return;
+    const streamArn = this.#streamArn;
     this.#consumerArn = undefined;
-    await deregisterStreamConsumer(this.#options.client, arn);
-    this.#options.logger.info(`deregistered fan-out consumer ${this.#options.consumerName}`);
+    this.#streamArn = undefined;
+    if (arn !== undefined) await deregisterStreamConsumer(client, { ConsumerARN: arn });
+    else if (streamArn !== undefined) {
+      await deregisterStreamConsumer(client, { StreamARN: streamArn, ConsumerName: consumerName });
+    } else return;
+    logger.info(`deregistered fan-out consumer ${consumerName}`);
   }
 
   async *read(
@@ -76,6 +90,9 @@ export class FanOutShardReader implements ShardReader {
     const options = this.#options;
     if (signal.aborted) return;
     let position: StartPosition = start;
+    // LATEST means "from the first call": a renewal before any event must not skip what
+    // arrived in between, so it resumes at the first call's time instead.
+    let firstCallAt: Date | undefined;
     let failures = 0;
     let lastCallMs = Number.NEGATIVE_INFINITY;
     while (!signal.aborted) {
@@ -87,6 +104,7 @@ export class FanOutShardReader implements ShardReader {
       signal.addEventListener('abort', abort, { once: true });
       try {
         lastCallMs = Date.now();
+        firstCallAt ??= new Date(lastCallMs);
         const output = await options.client.send(
           new SubscribeToShardCommand({
             ConsumerARN: this.#requireConsumerArn(),
@@ -139,6 +157,9 @@ export class FanOutShardReader implements ShardReader {
       } finally {
         signal.removeEventListener('abort', abort);
         subscription.abort();
+        if (position.type === 'LATEST' && firstCallAt !== undefined) {
+          position = { type: 'AT_TIMESTAMP', timestamp: firstCallAt };
+        }
       }
     }
   }

@@ -21,6 +21,8 @@ export interface StreamConsumerOptions {
   /** How often to look again while the consumer is CREATING. */
   readonly pollIntervalMs: number;
   readonly maxBackoffMs: number;
+  /** Told the stream's ARN once known, before registering (so a stop can still deregister). */
+  readonly onStreamArn?: (streamArn: string) => void;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function ensureStreamConsumer(options: StreamConsumerOptions): Prom
     );
     return StreamDescriptionSummary?.StreamARN as string;
   });
+  options.onStreamArn?.(StreamARN);
   for (let attempt = 1; ; attempt++) {
     const description = await retrying(options, 'DescribeStreamConsumer', async () => {
       try {
@@ -69,13 +72,18 @@ export async function ensureStreamConsumer(options: StreamConsumerOptions): Prom
   }
 }
 
-/** Deregisters the consumer (its subscriptions end); a consumer already gone is fine. */
+/**
+ * Deregisters the consumer (its subscriptions end), by its ARN or by stream and name; a
+ * consumer already gone is fine.
+ */
 export async function deregisterStreamConsumer(
   client: KinesisClient,
-  consumerArn: string,
+  consumer:
+    | { readonly ConsumerARN: string }
+    | { readonly StreamARN: string; readonly ConsumerName: string },
 ): Promise<void> {
   try {
-    await client.send(new DeregisterStreamConsumerCommand({ ConsumerARN: consumerArn }));
+    await client.send(new DeregisterStreamConsumerCommand(consumer));
   } catch (error) {
     const { code, message, retriable } = classifyError(error);
     if (code === 'ResourceNotFoundException') return;

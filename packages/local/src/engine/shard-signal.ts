@@ -1,26 +1,30 @@
 /**
  * Wakes whoever waits on a shard when it changes: records landed, the shard closed, its
  * stream or a consumer went away. Fan-out subscriptions wait on it instead of polling, so
- * records are pushed as soon as they are stored. Costs nothing while nobody waits.
+ * records are pushed as soon as they are stored. A waiter is removed when it is woken or
+ * gives up, so an idle shard holds nothing for waits that ended (a heartbeat every few
+ * seconds, for hours).
  */
 export class ShardSignal {
-  #waiting: { promise: Promise<void>; resolve: () => void } | undefined;
+  readonly #waiters = new Set<() => void>();
 
-  /** Resolves at the next {@link notify}. */
-  next(): Promise<void> {
-    if (this.#waiting === undefined) {
-      let resolve!: () => void;
-      const promise = new Promise<void>((done) => {
-        resolve = done;
-      });
-      this.#waiting = { promise, resolve };
-    }
-    return this.#waiting.promise;
+  /** Calls `wake` once, at the next {@link notify}; returns the function that cancels it. */
+  onNext(wake: () => void): () => void {
+    this.#waiters.add(wake);
+    return () => {
+      this.#waiters.delete(wake);
+    };
   }
 
   notify(): void {
-    const waiting = this.#waiting;
-    this.#waiting = undefined;
-    waiting?.resolve();
+    if (this.#waiters.size === 0) return;
+    const waiters = [...this.#waiters];
+    this.#waiters.clear();
+    for (const wake of waiters) wake();
+  }
+
+  /** Waiters now (for tests). */
+  get waiting(): number {
+    return this.#waiters.size;
   }
 }

@@ -156,7 +156,7 @@ export class ShardSubscription implements ActiveSubscription, StreamingOutput {
       const flushed = sink.write(eventMessage('SubscribeToShardEvent', event, sink.format));
       lastEventAt = nowReal;
       if (ended) return;
-      if (!flushed) await this.#drained(sink);
+      if (!flushed) await this.#drained(sink, deadline);
     }
   }
 
@@ -170,24 +170,30 @@ export class ShardSubscription implements ActiveSubscription, StreamingOutput {
     return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
+        cancelShardWait();
         if (this.#wake === done) this.#wake = undefined;
         resolve();
       };
       const timer = setTimeout(done, Math.max(0, ms));
+      const cancelShardWait = onShardChange ? this.#shard.changed.onNext(done) : () => {};
       this.#wake = done;
-      if (onShardChange) void this.#shard.changed.next().then(done);
     });
   }
 
-  /** Waits until the client took what was written, or the subscription stops or the client leaves. */
-  #drained(sink: EventSink): Promise<void> {
+  /**
+   * Waits until the client took what was written, or the subscription stops, the client
+   * leaves, or its lifetime ends (a slow client does not keep a subscription past it).
+   */
+  #drained(sink: EventSink, deadline: number): Promise<void> {
     if (this.#stopped || sink.isClosed()) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const done = () => {
+        clearTimeout(timer);
         sink.response.off('drain', done);
         if (this.#wake === done) this.#wake = undefined;
         resolve();
       };
+      const timer = setTimeout(done, Math.max(0, deadline - performance.now()));
       sink.response.once('drain', done);
       this.#wake = done;
     });

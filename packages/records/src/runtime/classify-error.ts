@@ -3,6 +3,8 @@ const RETRIABLE_CODES = new Set([
   'ProvisionedThroughputExceededException',
   'LimitExceededException',
   'InternalFailure',
+  // SubscribeToShard's event stream names it so.
+  'InternalFailureException',
   'InternalServerError',
   'ServiceUnavailable',
   'ServiceUnavailableException',
@@ -47,6 +49,7 @@ export function classifyError(error: unknown): ClassifiedError {
     code?: string;
     message?: string;
     $retryable?: unknown;
+    $fault?: unknown;
     $metadata?: { httpStatusCode?: number };
   };
   // A network error's code (ECONNRESET) says more than the name the SDK wraps it in.
@@ -61,6 +64,7 @@ export function classifyError(error: unknown): ClassifiedError {
     RETRIABLE_CODES.has(code) ||
     NETWORK_CODES.has(code) ||
     failure?.$retryable !== undefined ||
+    failure?.$fault === 'server' ||
     (status !== undefined && status >= 500);
   return { code, message, retriable };
 }
