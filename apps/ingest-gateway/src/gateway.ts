@@ -68,16 +68,19 @@ export interface IngestGateway extends AsyncDisposable {
     listener: (event: IngestGatewayEvents[K]) => void,
   ): () => void;
   /**
-   * Shuts down gracefully: stops accepting connections (requests on open connections get 503),
-   * lets in-flight requests finish (up to `shutdownTimeoutMs`), then flushes the producer (and
-   * closes it if the gateway built it) so that every accepted visit is stored or reported as
-   * failed. Idempotent.
+   * Shuts down gracefully: stops accepting connections (requests on open connections get 503)
+   * and starts flushing the producer at once, so that in-flight requests — `?wait=stored` ones
+   * included, which wait for their visits to be stored — finish (up to `shutdownTimeoutMs`);
+   * then flushes the producer again (and closes it if the gateway built it) so that every
+   * accepted visit is stored or reported as failed. Idempotent.
    */
   close(): Promise<void>;
 }
 
 const encoder = new TextEncoder();
 const JSON_TYPE = 'application/json; charset=utf-8';
+/** How often Node checks `headersTimeoutMs` and `requestTimeoutMs` on open connections. */
+const CONNECTIONS_CHECKING_INTERVAL_MS = 1000;
 
 /** One request as a route sees it. */
 interface Exchange {
@@ -200,6 +203,9 @@ class Gateway implements IngestGateway {
     this.#server = createServer({
       headersTimeout: options.headersTimeoutMs,
       requestTimeout: options.requestTimeoutMs,
+      // Node checks those two timeouts only this often (30 s by default): check every second,
+      // so that a slow or stalled client is cut close to the timeout it was given.
+      connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS,
     });
     this.#server.maxConnections = options.maxConnections;
     this.#server.on('request', (request, response) => this.#dispatch(request, response, false));
@@ -278,6 +284,9 @@ class Gateway implements IngestGateway {
 
   async #shutdown(): Promise<void> {
     const { shutdownTimeoutMs } = this.#options;
+    // Send what the producer holds now, without waiting for lingerMs: a `?wait=stored` request
+    // in flight waits for its visits to be stored, and the server's close waits for it.
+    this.#hurry();
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     this.#server.closeIdleConnections();
     const timer = setTimeout(() => {
@@ -296,6 +305,13 @@ class Gateway implements IngestGateway {
     this.#logger.info(
       `ingest gateway closed: ${this.#stored} visits stored, ${this.#failed} failed of ${this.#accepted} accepted`,
     );
+  }
+
+  /** Starts a flush of the producer (its outcome reaches each put's own promise). */
+  #hurry(): void {
+    this.producer.flush().catch((error: unknown) => {
+      this.#logger.warn(`flushing the producer failed: ${(error as Error)?.message ?? error}`);
+    });
   }
 
   #dispatch(request: IncomingMessage, response: ServerResponse, expectsContinue: boolean): void {
@@ -380,6 +396,8 @@ class Gateway implements IngestGateway {
     });
     const puts = this.#admit(records, bytes);
     this.#track(visits, puts, sizes);
+    // Admitted while shutting down (the request began before): deliver it now, not after lingerMs.
+    if (this.#closing) this.#hurry();
     if (wait !== 'stored') {
       this.#json(response, 202, { accepted: visits.length });
       return;

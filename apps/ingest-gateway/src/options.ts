@@ -51,7 +51,8 @@ export type IngestGatewayOptions = IngestGatewayTarget & {
   readonly maxBufferedBytes?: number;
   /**
    * The partition key of a visit. The default, {@link urlPartitionKey}, keys by URL: a page's
-   * visits stay in order on one shard and are counted there.
+   * visits land on one shard and are counted there (in the order accepted only with the
+   * producer's `ordering: 'per-partition-key'`; the default `'none'` may reorder retries).
    * @default urlPartitionKey
    */
   readonly partitionKey?: (visit: Visit) => string;

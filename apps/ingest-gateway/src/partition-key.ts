@@ -3,9 +3,10 @@ import { KINESIS_LIMITS } from '@kinesis-kit/records';
 import type { Visit } from './visit.js';
 
 /**
- * The default partition key: the visit's URL, so that every visit of one page lands on one shard,
- * in the order the gateway accepted them, and a consumer counts a page on one shard without
- * merging partial counts. A URL longer than Kinesis' 256-character key limit is replaced by
+ * The default partition key: the visit's URL, so that every visit of one page lands on one shard
+ * and a consumer counts a page on one shard without merging partial counts. The key alone does
+ * not keep the order the gateway accepted them in: the producer's default `ordering: 'none'` may
+ * reorder a retried write; give it `ordering: 'per-partition-key'` for that. A URL longer than Kinesis' 256-character key limit is replaced by
  * `sha256:` and its hex digest: still one key per URL.
  *
  * @example

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createIngestGateway, IngestGatewayError } from '../src/index.js';
 import { postJson, visit } from './support/http.js';
@@ -77,6 +78,66 @@ describe('graceful shutdown', () => {
     expect(JSON.parse(text)).toEqual({ accepted: 1 });
     await closing;
     expect(visitsOf(await readStream(local.client, streamName))).toEqual([posted]);
+  });
+
+  it('answers a ?wait=stored request in flight when shutdown starts, once its visit is stored', async () => {
+    const streamName = await createStream(local.client, 1);
+    const gateway = await createIngestGateway({
+      streamName,
+      client: local.client,
+      port: 0,
+      // Without a flush at the start of the shutdown, the request would wait for lingerMs, the
+      // server's close for the request, and the connection would be cut after this timeout.
+      shutdownTimeoutMs: 3_000,
+      producerOptions: { lingerMs: 60_000 },
+    });
+    const posted = visit();
+    const answer = fetch(`${gateway.url}/v1/visits?wait=stored`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(posted),
+    });
+    await until(() => gateway.metrics().visits.pending === 1);
+    const started = Date.now();
+    const closing = gateway.close();
+    const response = await answer;
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      stored: 1,
+      results: [{ visitId: posted.visitId }],
+    });
+    await closing;
+    expect(Date.now() - started).toBeLessThan(2_500);
+    expect(visitsOf(await readStream(local.client, streamName))).toEqual([posted]);
+  });
+
+  it('cuts a client that does not send its headers within headersTimeoutMs promptly', async () => {
+    const streamName = await createStream(local.client, 1);
+    const gateway = await createIngestGateway({
+      streamName,
+      client: local.client,
+      port: 0,
+      headersTimeoutMs: 300,
+      requestTimeoutMs: 300,
+    });
+    try {
+      const socket = connect(gateway.port, '127.0.0.1');
+      const started = Date.now();
+      let answer = '';
+      socket.on('data', (chunk) => {
+        answer += chunk;
+      });
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      socket.on('error', () => {});
+      // Headers begun, never finished.
+      socket.write('POST /v1/visits HTTP/1.1\r\nHost: x\r\n');
+      await closed;
+      // Node's default check runs every 30 s; the gateway asks for every second.
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    } finally {
+      await gateway.close();
+    }
   });
 
   it('refuses to start on a port in use with ListenFailed, and close() is idempotent', async () => {

@@ -29,7 +29,8 @@ Simulated visitors → ingest gateway → Kinesis stream → counting consumer �
   --gateway-port <n>   ingest gateway port (default ${DEFAULTS.gatewayPort}; 0 picks a free one)
   --host <address>     address the dashboard and the gateway bind (default ${DEFAULTS.host})
   --rate <n>           simulated visits per second (default ${DEFAULTS.ratePerSec})
-  --urls <n>           URLs in the simulated catalogue, Zipf popularity (default ${DEFAULTS.urlCount})
+  --urls <n>           URLs in the simulated catalogue, Zipf popularity (default ${DEFAULTS.urlCount};
+                       at most ${DEFAULTS.maxTrackedUrls}, the URLs the counter tracks)
   --duration <s>       stop after this many seconds (default: run until Ctrl-C)
   --data-dir <path>    where the local endpoint's records, the counter state, the checkpoints
                        and the ledger live (default: apps/visitor-demo/.data)
@@ -66,6 +67,20 @@ function integer(
 }
 
 /**
+ * `--urls`: at most the URLs the counter tracks (`maxTrackedUrls`). Visits of further URLs are
+ * counted only as overflow, under no URL, so a reconciliation per URL could never come out exact.
+ */
+function urlCount(text: string | undefined): number {
+  const max = DEFAULTS.maxTrackedUrls;
+  if (text !== undefined && /^\d+$/.test(text) && Number(text) > max) {
+    throw new UsageError(
+      `--urls must be at most ${max}, the URLs the counter tracks (visits of further URLs could not be reconciled per URL), got ${text}`,
+    );
+  }
+  return integer('urls', text, 1, max) ?? DEFAULTS.urlCount;
+}
+
+/**
  * Reads the command line; `env` is consulted only for `AWS_ENDPOINT_URL_KINESIS`, which selects
  * AWS mode like `--aws`. Returns undefined for `--help`.
  */
@@ -93,7 +108,7 @@ export function parseCliArgs(
     gatewayPort: integer('gateway-port', values['gateway-port'], 0, 65_535) ?? DEFAULTS.gatewayPort,
     host: values.host ?? DEFAULTS.host,
     ratePerSec: integer('rate', values.rate, 1, 1_000_000) ?? DEFAULTS.ratePerSec,
-    urlCount: integer('urls', values.urls, 1, 1_000_000) ?? DEFAULTS.urlCount,
+    urlCount: urlCount(values.urls),
     durationSeconds: integer('duration', values.duration, 1, 31_536_000),
     dataDir: values['data-dir'],
     streamName,

@@ -5,12 +5,13 @@ import {
   FileCheckpointStore,
   KinesisConsumer,
   type KinesisConsumerMetrics,
+  SHARD_END,
 } from '@kinesis-kit/consumer';
 import { type Logger, silentLogger } from '@kinesis-kit/records';
 import { readSealedDocument, sealDocument, writeFileAtomic } from './atomic-file.js';
 import { DEFAULTS } from './defaults.js';
 import { VisitorDemoError } from './errors.js';
-import { VisitCounter, type VisitCounterOptions } from './visit-counter.js';
+import { comparePositions, VisitCounter, type VisitCounterOptions } from './visit-counter.js';
 
 const FORMAT = 'kinesis-kit-visitor-counter';
 const VERSION = 1;
@@ -27,6 +28,11 @@ export interface CountingConsumerOptions extends VisitCounterOptions {
   readonly commitIntervalMs?: number;
   /** The consumer's wait after a read that found a shard caught up. @default 250 */
   readonly pollIntervalMs?: number;
+  /**
+   * VisitIds of the batches the ledger has in doubt, to be sent again: remembered, once seen,
+   * until `counter.resendsSettled()` (see `VisitCounter.holdUntilSettled`).
+   */
+  readonly heldVisitIds?: Iterable<string>;
   readonly logger?: Logger;
 }
 
@@ -52,7 +58,11 @@ export class CountingConsumer {
   #failure: unknown;
   #stopped: Promise<void> | undefined;
 
-  private constructor(options: CountingConsumerOptions, counter: VisitCounter) {
+  private constructor(
+    options: CountingConsumerOptions,
+    counter: VisitCounter,
+    checkpoints: FileCheckpointStore,
+  ) {
     this.counter = counter;
     this.#statePath = options.statePath;
     this.#commitIntervalMs = options.commitIntervalMs ?? DEFAULTS.commitIntervalMs;
@@ -60,7 +70,7 @@ export class CountingConsumer {
     this.#consumer = new KinesisConsumer({
       streamName: options.streamName,
       client: options.client,
-      checkpoints: new FileCheckpointStore({ path: options.checkpointPath }),
+      checkpoints,
       checkpointing: 'manual',
       pollIntervalMs: options.pollIntervalMs ?? DEFAULTS.pollIntervalMs,
       logger: this.#logger,
@@ -85,7 +95,22 @@ export class CountingConsumer {
     } else {
       counter = VisitCounter.restore(body, options);
     }
-    const consuming = new CountingConsumer(options, counter);
+    // Until the resends are settled (the demo says when), nothing from before this start is
+    // forgotten: its copies may come back any time later.
+    counter.holdUntilSettled(options.heldVisitIds);
+    const checkpoints = new FileCheckpointStore({ path: options.checkpointPath });
+    // A shard whose checkpoint is at the state's end delivers nothing the state counted again.
+    for (const [shardId, checkpoint] of await checkpoints.loadAll()) {
+      const pending = counter.pendingPosition(shardId);
+      if (pending === undefined) continue;
+      if (
+        checkpoint === SHARD_END ||
+        (pending !== null && comparePositions(checkpoint, pending) >= 0)
+      ) {
+        counter.shardReadPast(shardId);
+      }
+    }
+    const consuming = new CountingConsumer(options, counter, checkpoints);
     consuming.#run();
     return consuming;
   }

@@ -15,6 +15,7 @@ import { VisitorDemoError } from './errors.js';
 import { Ledger } from './ledger.js';
 import { type Reconciliation, reconcile } from './reconcile.js';
 import { Simulator, type SimulatorMetrics } from './simulator.js';
+import { checkStreamIdentity, lockStateDir } from './state-dir.js';
 import type { CounterStats, UrlCount, VisitCounterOptions } from './visit-counter.js';
 
 /** Options of {@link startVisitorDemo}; defaults in `defaults.ts`. */
@@ -169,6 +170,13 @@ export async function startVisitorDemo(options: VisitorDemoOptions): Promise<Vis
   const shardCount = options.shardCount ?? DEFAULTS.shardCount;
   const mode = options.kinesis ?? 'local';
   const host = options.host ?? DEFAULTS.host;
+  const maxTrackedUrls = options.counter?.maxTrackedUrls ?? DEFAULTS.maxTrackedUrls;
+  if ((options.urlCount ?? DEFAULTS.urlCount) > maxTrackedUrls) {
+    // Visits of URLs past the bound count as overflow only: the reconciliation could not be exact.
+    throw new RangeError(
+      `urlCount (${options.urlCount}) must not exceed the URLs the counter tracks (maxTrackedUrls ${maxTrackedUrls})`,
+    );
+  }
   const cleanups: (() => Promise<void> | void)[] = [];
   const cleanUp = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -179,15 +187,21 @@ export async function startVisitorDemo(options: VisitorDemoOptions): Promise<Vis
     let kinesis: LocalKinesis | undefined;
     let client: KinesisClient;
     let stateDir: string;
+    let endpoint: string;
+    let region: string;
     if (mode === 'local') {
+      // The state dir is the data dir: locked before the endpoint and the ledger open.
+      stateDir = options.dataDir;
+      const unlock = await lockStateDir(stateDir);
+      cleanups.push(unlock);
       const { startLocalKinesis } = await import('@kinesis-kit/local');
       kinesis = await startLocalKinesis({
         dataDir: join(options.dataDir, 'kinesis'),
         limits: options.localLimits ?? 'aws',
         streams: [{ name: streamName, shardCount }],
       });
-      const endpoint = kinesis;
-      cleanups.push(() => endpoint.close());
+      const started = kinesis;
+      cleanups.push(() => started.close());
       const owned = new KinesisClient({
         endpoint: kinesis.endpoint,
         region: 'us-east-1',
@@ -196,7 +210,9 @@ export async function startVisitorDemo(options: VisitorDemoOptions): Promise<Vis
       });
       cleanups.push(() => owned.destroy());
       client = owned;
-      stateDir = options.dataDir;
+      // Its port changes from run to run; its data is in the data dir.
+      endpoint = 'local';
+      region = 'us-east-1';
       logger.info(
         `local Kinesis endpoint at ${kinesis.endpoint} (data in ${join(options.dataDir, 'kinesis')})`,
       );
@@ -209,10 +225,23 @@ export async function startVisitorDemo(options: VisitorDemoOptions): Promise<Vis
         client = owned;
       }
       await ensureStream(client, streamName, shardCount, options.createStream ?? false, logger);
-      // Counts of another Kinesis must not mix with the local endpoint's.
-      stateDir = join(options.dataDir, 'aws');
+      ({ endpoint, region } = await endpointOf(client));
+      // Counts of another Kinesis must not mix with the local endpoint's, nor with those of
+      // another region or endpoint.
+      stateDir = join(options.dataDir, 'aws', stateDirName(endpoint, region));
       await mkdir(stateDir, { recursive: true });
+      const unlock = await lockStateDir(stateDir);
+      cleanups.push(unlock);
     }
+    const { StreamDescriptionSummary: summary } = await client.send(
+      new DescribeStreamSummaryCommand({ StreamName: streamName }),
+    );
+    await checkStreamIdentity(stateDir, streamName, {
+      streamArn: summary?.StreamARN ?? '',
+      createdAtMs: summary?.StreamCreationTimestamp?.getTime() ?? 0,
+      endpoint,
+      region,
+    });
 
     const ledger = await Ledger.open(join(stateDir, `${streamName}.ledger.json`));
     cleanups.push(() => ledger.close());
@@ -221,6 +250,7 @@ export async function startVisitorDemo(options: VisitorDemoOptions): Promise<Vis
       client,
       streamName,
       statePath: join(stateDir, `${streamName}.counter.json`),
+      heldVisitIds: ledger.inDoubt().flatMap((batch) => batch.visits.map((v) => v.visitId)),
       checkpointPath: join(stateDir, `${streamName}.checkpoints.json`),
       ...(options.commitIntervalMs === undefined
         ? {}
@@ -250,6 +280,15 @@ export async function startVisitorDemo(options: VisitorDemoOptions): Promise<Vis
     // Before anything new: what a crash left in doubt is sent again (same visitIds).
     const resent = await sender.resendInDoubt();
     if (resent > 0) logger.info(`sent again ${resent} visits a crash had left in doubt`);
+    if (ledger.inDoubt().length === 0) {
+      // Every copy of a visit from before this start is stored now: its visitIds may be
+      // forgotten once the stream has moved the horizon past this moment.
+      counting.counter.resendsSettled();
+    } else {
+      logger.warn(
+        'visits a crash left in doubt are still without an outcome: the visitIds from before this start are kept for this run',
+      );
+    }
     const simulator = (options.simulator ?? true) ? sender : undefined;
     const demo = new RunningDemo({
       streamName,
@@ -289,6 +328,35 @@ export async function startVisitorDemo(options: VisitorDemoOptions): Promise<Vis
     await cleanUp().catch(() => {});
     throw error;
   }
+}
+
+/** The endpoint (`'default'`: the region's) and the region a client sends to. */
+async function endpointOf(client: KinesisClient): Promise<{ endpoint: string; region: string }> {
+  const config = client.config as {
+    region?: () => Promise<string>;
+    endpoint?: () => Promise<{
+      protocol?: string;
+      hostname?: string;
+      port?: number;
+      path?: string;
+    }>;
+  };
+  const region = (await config.region?.().catch(() => undefined)) ?? 'unknown-region';
+  let endpoint: string | undefined;
+  const configured = await config.endpoint?.().catch(() => undefined);
+  if (configured?.hostname) {
+    const port = configured.port === undefined ? '' : `:${configured.port}`;
+    endpoint = `${configured.protocol ?? 'https:'}//${configured.hostname}${port}${configured.path ?? ''}`;
+  }
+  endpoint ??= process.env.AWS_ENDPOINT_URL_KINESIS || process.env.AWS_ENDPOINT_URL || 'default';
+  return { endpoint: endpoint.replace(/\/+$/, ''), region };
+}
+
+/** A folder name for an endpoint and a region: `eu-west-1`, `us-east-1@127.0.0.1_4567`. */
+function stateDirName(endpoint: string, region: string): string {
+  const safe = (text: string) => text.replace(/[^a-zA-Z0-9.-]+/g, '_').replace(/^[._]+/, '');
+  if (endpoint === 'default') return safe(region) || 'region';
+  return `${safe(region)}@${safe(endpoint.replace(/^[a-z]+:\/\//, ''))}`;
 }
 
 async function ensureStream(

@@ -10,6 +10,13 @@ export const VisitorDemoErrorCode = {
   ListenFailed: 'ListenFailed',
   /** The stream does not exist and the demo was not asked to create it. */
   StreamNotFound: 'StreamNotFound',
+  /**
+   * The state dir's counter state, checkpoints and ledger belong to another stream (recreated,
+   * its endpoint's data lost, another endpoint or region): delete the folder the message names.
+   */
+  StreamMismatch: 'StreamMismatch',
+  /** Another demo (a running process) uses the same state dir. */
+  StateDirLocked: 'StateDirLocked',
 } as const;
 export type VisitorDemoErrorCode = (typeof VisitorDemoErrorCode)[keyof typeof VisitorDemoErrorCode];
 

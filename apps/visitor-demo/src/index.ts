@@ -17,6 +17,7 @@ export { Simulator, type SimulatorMetrics, type SimulatorOptions } from './simul
 export { formatSummary } from './summary.js';
 export {
   type CounterStats,
+  type ShardPosition,
   type UrlCount,
   VisitCounter,
   type VisitCounterOptions,

@@ -18,7 +18,7 @@ export interface SimulatorOptions {
   readonly zipfExponent?: number;
   /** Visits per POST (≤ the gateway's 500). @default 100 */
   readonly batchSize?: number;
-  /** POSTs in flight at once. @default 4 */
+  /** POSTs in flight at once. @default 16 */
   readonly maxInFlight?: number;
   /** Seed of the visit generator; a random one by default. */
   readonly seed?: number;

@@ -19,6 +19,11 @@ export interface VisitCounterOptions {
   readonly maxTrackedUrls?: number;
   /** Seconds of per-second counts kept in memory for the chart (not persisted). @default 180 */
   readonly chartSeconds?: number;
+  /**
+   * The wall clock: when the counter was restored (or asked to hold), and when the resends were
+   * settled. Tests give a fake one. @default Date.now
+   */
+  readonly now?: () => number;
 }
 
 /** What the counter has seen, in numbers. */
@@ -53,11 +58,21 @@ export interface PendingCommit {
   readonly generation: number;
 }
 
-/** The persisted state (see `restore`). Maps are arrays of pairs: URLs are untrusted keys. */
+/** A record's place in its shard: sequence number, and sub-sequence number inside an aggregate. */
+export interface ShardPosition {
+  readonly sequenceNumber: string;
+  readonly subSequenceNumber?: number | undefined;
+}
+
+/**
+ * The persisted state (see `restore`). Maps are arrays of pairs: URLs are untrusted keys. Per
+ * shard: its id, its arrival watermark, its remembered visitIds by arrival time, and the position
+ * of the last record counted (absent in states of older versions of the demo).
+ */
 export interface CounterStateBody {
   readonly totals: [string, number][];
   readonly windows: [number, [string, number][]][];
-  readonly shards: [string, number, [number, string[]][]][];
+  readonly shards: [string, number, [number, string[]][], (ShardPosition | null)?][];
   readonly latestArrivalMs: number;
   readonly stats: {
     counted: number;
@@ -73,6 +88,12 @@ export interface CounterStateBody {
 interface Group {
   readonly arrivalMs: number;
   readonly generation: number;
+  /**
+   * From before this process started (restored from the state, or arrived before the restart, or
+   * of a batch the ledger had in doubt): its copies may come back much later than the horizon —
+   * re-delivered after the checkpoint, or sent again by the simulator. Kept until released.
+   */
+  readonly early: boolean;
   readonly ids: string[];
 }
 
@@ -80,6 +101,8 @@ interface ShardMemory {
   watermarkMs: number;
   groups: Group[];
   head: number;
+  /** The position of the last record counted (or skipped) on the shard. */
+  position: ShardPosition | null;
 }
 
 const decoder = new TextDecoder();
@@ -89,7 +112,9 @@ const decoder = new TextDecoder();
  * counted once by its `visitId`. The visitIds are remembered per shard (a visit's copies share
  * its partition key, so its shard) and forgotten only once both hold: a stored checkpoint covers
  * them (so a restart never re-delivers them), and the shard's arrival time has moved
- * `dedupeHorizonMs` past them (so no retried write of them can still arrive).
+ * `dedupeHorizonMs` past them (so no retried write of them can still arrive). After a restart,
+ * the visitIds from before it are held longer (see `holdUntilSettled`): in-doubt visits are sent
+ * again, and the state's records re-delivered, any time after the crash.
  *
  * The state is committed in two steps by its owner: `beginCommit()` takes a snapshot (and
  * starts a new generation), the owner writes it durably and checkpoints the batches it covers,
@@ -108,9 +133,18 @@ export class VisitCounter {
   readonly #seen = new Set<string>();
   readonly #shards = new Map<string, ShardMemory>();
   readonly #listeners = new Set<() => void>();
+  readonly #now: () => number;
   #generation = 1;
   #durableGeneration = -1;
   #latestArrivalMs = 0;
+  /** When this process started holding: records that arrived before are early. */
+  #restartMs = Number.NEGATIVE_INFINITY;
+  /** When the resends were settled (wall clock); undefined while they are not. */
+  #settledAtMs: number | undefined = Number.NEGATIVE_INFINITY;
+  /** Shards of the restored state not read again up to the state's position yet. */
+  readonly #pending = new Map<string, ShardPosition | null>();
+  /** VisitIds of batches the ledger has in doubt, sent again after the restart. */
+  readonly #held = new Set<string>();
   #stats = {
     counted: 0,
     duplicates: 0,
@@ -127,16 +161,59 @@ export class VisitCounter {
     this.#maxRemembered = options.maxRememberedVisitIds ?? DEFAULTS.maxRememberedVisitIds;
     this.#maxTrackedUrls = options.maxTrackedUrls ?? DEFAULTS.maxTrackedUrls;
     this.#chartSeconds = options.chartSeconds ?? DEFAULTS.chartSeconds;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * After a restart: visitIds from before it (restored, arrived before now, or in `visitIds`, the
+   * ledger's in-doubt visits) are not forgotten until `resendsSettled()` — and, for a restored
+   * state, until every shard of it has been read again past the state's last position; then
+   * their horizon is measured from the settling time, by the arrivals seen after it.
+   */
+  holdUntilSettled(visitIds: Iterable<string> = []): void {
+    if (this.#settledAtMs !== undefined) this.#restartMs = this.#now();
+    this.#settledAtMs = undefined;
+    for (const id of visitIds) this.#held.add(id);
+  }
+
+  /**
+   * The ledger's in-doubt batches are sent again and stored (or given up): no copy of a visit
+   * from before the restart can arrive after this, except re-deliveries of the restored state's
+   * records, which are waited for shard by shard.
+   */
+  resendsSettled(): void {
+    if (this.#settledAtMs !== undefined) return;
+    this.#settledAtMs = this.#now();
+    this.#held.clear();
+  }
+
+  /** A shard of the restored state whose checkpoint is at or past the state's position. */
+  shardReadPast(shardId: string): void {
+    this.#pending.delete(shardId);
+  }
+
+  /** The position the restored state ended at on `shardId` (null: unknown), if still waited for. */
+  pendingPosition(shardId: string): ShardPosition | null | undefined {
+    return this.#pending.get(shardId);
+  }
+
+  /** Whether the visitIds from before the restart may be forgotten (by the horizon) now. */
+  get #released(): boolean {
+    return this.#settledAtMs !== undefined && this.#pending.size === 0;
   }
 
   /** Counts the visits of a batch of one shard's records, skipping visits already counted. */
   apply(shardId: string, records: readonly StoredRecord[]): void {
     let shard = this.#shards.get(shardId);
     if (shard === undefined) {
-      shard = { watermarkMs: 0, groups: [], head: 0 };
+      shard = { watermarkMs: 0, groups: [], head: 0, position: null };
       this.#shards.set(shardId, shard);
     }
     for (const record of records) {
+      shard.position =
+        record.subSequenceNumber === undefined
+          ? { sequenceNumber: record.sequenceNumber }
+          : { sequenceNumber: record.sequenceNumber, subSequenceNumber: record.subSequenceNumber };
       const visit = decodeVisit(record.data);
       if (visit === undefined) {
         this.#stats.undecodable += 1;
@@ -152,22 +229,28 @@ export class VisitCounter {
       this.#remember(shard, visit.visitId, arrivalMs);
       this.#count(visit.url, visit.timeMs, arrivalMs);
     }
+    const target = this.#pending.get(shardId);
+    if (target !== undefined && target !== null && shard.position !== null) {
+      if (comparePositions(shard.position, target) >= 0) this.#pending.delete(shardId);
+    }
     this.#prune();
     for (const listener of this.#listeners) listener();
   }
 
   #remember(shard: ShardMemory, visitId: string, arrivalMs: number): void {
     this.#seen.add(visitId);
+    const early = arrivalMs < this.#restartMs || this.#held.has(visitId);
     const last = shard.groups.at(-1);
     if (
       last !== undefined &&
       shard.groups.length > shard.head &&
       last.arrivalMs === arrivalMs &&
-      last.generation === this.#generation
+      last.generation === this.#generation &&
+      last.early === early
     ) {
       last.ids.push(visitId);
     } else {
-      shard.groups.push({ arrivalMs, generation: this.#generation, ids: [visitId] });
+      shard.groups.push({ arrivalMs, generation: this.#generation, early, ids: [visitId] });
     }
   }
 
@@ -209,11 +292,18 @@ export class VisitCounter {
 
   /** Forgets visitIds that are checkpointed and past the horizon; then enforces the count bound. */
   #forget(): void {
+    const released = this.#released;
+    // Copies of a visit from before the restart can arrive up to the settling of the resends:
+    // their horizon starts there, and only arrivals after it move the shard past it.
+    const earlyFloorMs = this.#settledAtMs ?? Number.POSITIVE_INFINITY;
     for (const shard of this.#shards.values()) {
       const horizon = shard.watermarkMs - this.#dedupeHorizonMs;
       while (shard.head < shard.groups.length) {
         const group = shard.groups[shard.head] as Group;
-        if (group.generation > this.#durableGeneration || group.arrivalMs >= horizon) break;
+        if (group.generation > this.#durableGeneration) break;
+        if (group.early && !released) break;
+        const since = group.early ? Math.max(group.arrivalMs, earlyFloorMs) : group.arrivalMs;
+        if (since >= horizon) break;
         this.#drop(shard, group);
       }
       if (shard.head > 1024 && shard.head * 2 > shard.groups.length) {
@@ -270,6 +360,7 @@ export class VisitCounter {
         shardId,
         shard.watermarkMs,
         shard.groups.slice(shard.head).map((group) => [group.arrivalMs, group.ids]),
+        shard.position,
       ]),
       latestArrivalMs: this.#latestArrivalMs,
       stats: { ...this.#stats },
@@ -277,11 +368,13 @@ export class VisitCounter {
   }
 
   /**
-   * A counter holding a committed state. Its visitIds stay remembered at least until the next
-   * commit is durable: the checkpoint may be one commit behind the state.
+   * A counter holding a committed state. Its visitIds are held (see `holdUntilSettled`): the
+   * checkpoint may be behind the state, so the restart may deliver them again, and the
+   * simulator may send in-doubt visits again, any time after the crash.
    */
   static restore(body: unknown, options: VisitCounterOptions = {}): VisitCounter {
     const counter = new VisitCounter(options);
+    counter.holdUntilSettled();
     const state = body as CounterStateBody;
     try {
       for (const [url, n] of state.totals)
@@ -289,17 +382,24 @@ export class VisitCounter {
       for (const [start, counts] of state.windows) {
         counter.#windows.set(check(start, 'number'), new Map(counts));
       }
-      for (const [shardId, watermarkMs, groups] of state.shards) {
+      for (const [shardId, watermarkMs, groups, position] of state.shards) {
         const shard: ShardMemory = {
           watermarkMs: check(watermarkMs, 'number'),
           groups: [],
           head: 0,
+          position: checkPosition(position),
         };
         for (const [arrivalMs, ids] of groups) {
-          shard.groups.push({ arrivalMs: check(arrivalMs, 'number'), generation: 0, ids });
+          shard.groups.push({
+            arrivalMs: check(arrivalMs, 'number'),
+            generation: 0,
+            early: true,
+            ids,
+          });
           for (const id of ids) counter.#seen.add(check(id, 'string'));
         }
         counter.#shards.set(check(shardId, 'string'), shard);
+        counter.#pending.set(shardId, shard.position);
       }
       counter.#latestArrivalMs = check(state.latestArrivalMs, 'number');
       const stats = state.stats;
@@ -381,6 +481,29 @@ function increment(map: Map<number, Map<string, number>>, key: number, url: stri
     map.set(key, counts);
   }
   counts.set(url, (counts.get(url) ?? 0) + 1);
+}
+
+function checkPosition(value: unknown): ShardPosition | null {
+  if (value === undefined || value === null) return null;
+  const { sequenceNumber, subSequenceNumber } = value as Record<string, unknown>;
+  if (typeof sequenceNumber !== 'string' || !/^\d+$/.test(sequenceNumber)) {
+    throw new TypeError('expected a sequence number');
+  }
+  if (subSequenceNumber === undefined) return { sequenceNumber };
+  return { sequenceNumber, subSequenceNumber: check(subSequenceNumber, 'number') };
+}
+
+/**
+ * Compares two positions of one shard: sequence numbers as big integers, then sub-sequence
+ * numbers (none stands for the whole record, after its sub-records). Negative if `a` is first.
+ */
+export function comparePositions(a: ShardPosition, b: ShardPosition): number {
+  if (a.sequenceNumber !== b.sequenceNumber) {
+    return BigInt(a.sequenceNumber) < BigInt(b.sequenceNumber) ? -1 : 1;
+  }
+  const left = a.subSequenceNumber ?? Number.POSITIVE_INFINITY;
+  const right = b.subSequenceNumber ?? Number.POSITIVE_INFINITY;
+  return left === right ? 0 : left < right ? -1 : 1;
 }
 
 function check<T extends 'string' | 'number'>(

@@ -49,4 +49,17 @@ describe('the command line', () => {
     expect(() => parseCliArgs(['--port', '70000'], {})).toThrow(/--port must be an integer/);
     expect(() => parseCliArgs(['--colour'], {})).toThrow(UsageError);
   });
+
+  it('refuses more --urls than the counter tracks: they could never reconcile', () => {
+    expect(parseCliArgs(['--urls', String(DEFAULTS.maxTrackedUrls)], {})?.urlCount).toBe(
+      DEFAULTS.maxTrackedUrls,
+    );
+    expect(() => parseCliArgs(['--urls', String(DEFAULTS.maxTrackedUrls + 1)], {})).toThrow(
+      UsageError,
+    );
+    expect(() => parseCliArgs(['--urls', '1000000'], {})).toThrow(
+      /--urls must be at most 100000, the URLs the counter tracks/,
+    );
+    expect(() => parseCliArgs(['--urls', '0'], {})).toThrow(/--urls must be an integer from 1/);
+  });
 });

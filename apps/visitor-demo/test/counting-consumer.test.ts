@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
@@ -103,7 +103,20 @@ describe('the counting consumer: state saved, then checkpoint', () => {
   it('refuses checkpoints without a counter state', async () => {
     const streamName = await createStream(local.client, 1);
     const checkpointPath = join(directory, 'orphan.checkpoints.json');
-    copyFileSync(join(directory, 'after-state.checkpoints.json'), checkpointPath);
+    // Checkpoints of its own (no file of another test): a commit, then the state removed.
+    const paths = { statePath: join(directory, 'orphan.counter.json'), checkpointPath };
+    const consuming = await CountingConsumer.start({
+      client: local.client,
+      streamName,
+      ...paths,
+      commitIntervalMs: 60_000,
+      pollIntervalMs: 200,
+    });
+    await putVisits(local.client, streamName, 0, 3);
+    await waitFor(() => consuming.counter.stats.counted === 3, 'the 3 visits');
+    await consuming.stop();
+    expect(existsSync(checkpointPath)).toBe(true);
+    rmSync(paths.statePath);
     await expect(
       CountingConsumer.start({
         client: local.client,

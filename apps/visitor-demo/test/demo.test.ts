@@ -1,6 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  CreateStreamCommand,
+  DeleteStreamCommand,
+  DescribeStreamSummaryCommand,
+  KinesisClient,
+} from '@aws-sdk/client-kinesis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { kinesisClient, useLocalKinesis, waitFor } from '../../../tools/testing/local-kinesis.js';
 import { startVisitorDemo, type VisitorDemo, type VisitorDemoOptions } from '../src/index.js';
@@ -112,5 +118,108 @@ describe('the visitor demo against another Kinesis (AWS mode)', () => {
     const stream = await distinctVisitsPerUrl(local.client, 'aws-visits');
     expect(stream.distinct).toBe(summary.sent);
     expect(demo.snapshot().shardSource).toBe('producer');
+  });
+});
+
+describe('the state dir: one demo at a time, and only for its own stream', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'visitor-demo-state-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  const quiet = { simulator: false, localLimits: 'off', drainTimeoutMs: 2_000 } as const;
+
+  it('refuses a second demo on the same data dir (local mode), and a lost endpoint', {
+    timeout: 30_000,
+  }, async () => {
+    const first = await startVisitorDemo({ ...quiet, dataDir });
+    try {
+      await expect(startVisitorDemo({ ...quiet, dataDir })).rejects.toMatchObject({
+        name: 'VisitorDemoError',
+        code: 'StateDirLocked',
+        message: expect.stringContaining(`in use by process ${process.pid}`),
+      });
+    } finally {
+      await first.stop();
+    }
+    // Released on stop: the same folder starts again.
+    await (await startVisitorDemo({ ...quiet, dataDir })).stop();
+
+    // The endpoint's data is lost: the stream it creates again is another stream.
+    rmSync(join(dataDir, 'kinesis'), { recursive: true, force: true });
+    const refused = startVisitorDemo({ ...quiet, dataDir });
+    await expect(refused).rejects.toMatchObject({ code: 'StreamMismatch' });
+    await expect(refused).rejects.toThrow(`Delete the folder ${dataDir}`);
+    // Refused before anything was started or written; and the lock is released.
+    await expect(startVisitorDemo({ ...quiet, dataDir })).rejects.toMatchObject({
+      code: 'StreamMismatch',
+    });
+  });
+});
+
+describe('the state dir in AWS mode', () => {
+  const local = useLocalKinesis({ limits: 'off' });
+  const dataDir = mkdtempSync(join(tmpdir(), 'visitor-demo-aws-state-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('is keyed by region and endpoint, locked, and refused for a recreated stream', {
+    timeout: 30_000,
+  }, async () => {
+    const base = {
+      dataDir,
+      kinesis: 'aws',
+      client: local.client,
+      streamName: 'aws-state',
+      createStream: true,
+      simulator: false,
+      drainTimeoutMs: 2_000,
+    } as const;
+    const first = await startVisitorDemo(base);
+    try {
+      await expect(startVisitorDemo(base)).rejects.toMatchObject({ code: 'StateDirLocked' });
+    } finally {
+      await first.stop();
+    }
+    const port = new URL(local.kinesis.endpoint).port;
+    const stateDir = join(dataDir, 'aws', `us-east-1@127.0.0.1_${port}`);
+    expect(existsSync(join(stateDir, 'aws-state.stream.json'))).toBe(true);
+
+    // Another region of the same endpoint: another state dir, nothing refused.
+    const other = new KinesisClient({
+      endpoint: local.kinesis.endpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    try {
+      await (await startVisitorDemo({ ...base, client: other })).stop();
+    } finally {
+      other.destroy();
+    }
+    expect(readdirSync(join(dataDir, 'aws')).sort()).toEqual([
+      `eu-west-1@127.0.0.1_${port}`,
+      `us-east-1@127.0.0.1_${port}`,
+    ]);
+
+    // The stream deleted and created again under the same name.
+    const created = async () =>
+      (
+        await local.client.send(new DescribeStreamSummaryCommand({ StreamName: 'aws-state' }))
+      ).StreamDescriptionSummary?.StreamCreationTimestamp?.getTime();
+    const before = await created();
+    await local.client.send(new DeleteStreamCommand({ StreamName: 'aws-state' }));
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        await local.client.send(
+          new CreateStreamCommand({ StreamName: 'aws-state', ShardCount: 1 }),
+        );
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    expect(await created()).not.toBe(before);
+    const refused = startVisitorDemo(base);
+    await expect(refused).rejects.toMatchObject({ code: 'StreamMismatch' });
+    await expect(refused).rejects.toThrow(`Delete the folder ${stateDir}`);
   });
 });

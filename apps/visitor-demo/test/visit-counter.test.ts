@@ -115,6 +115,84 @@ describe('VisitCounter', () => {
   });
 });
 
+describe('VisitCounter after a restart', () => {
+  const MINUTE = 60_000;
+
+  it('counts once an in-doubt visit sent again long after a crash, then delivered again', () => {
+    const clock = { now: T0 };
+    const now = () => clock.now;
+    // Before the crash: v1 and v2 (one in-doubt batch) arrived and were counted and saved.
+    const before = new VisitCounter({ now });
+    const originals = [
+      visitRecord({ visitId: 'v1', url: A }, T0),
+      visitRecord({ visitId: 'v2', url: A }, T0),
+    ];
+    before.apply('shard-0', originals);
+    const { body } = before.beginCommit();
+
+    // The restart, 10 minutes later; the simulator sends the batch again.
+    clock.now = T0 + 10 * MINUTE;
+    const after = VisitCounter.restore(JSON.parse(JSON.stringify(body)), { now });
+    after.apply('shard-0', [visitRecord({ visitId: 'v1', url: A }, T0 + 10 * MINUTE)]);
+    // A commit and the next one: the shard's arrival time is 10 minutes past the originals.
+    after.commitDurable(after.beginCommit().generation);
+    after.commitDurable(after.beginCommit().generation);
+    after.beginCommit();
+    // The copies read after that: the resent v2, and the original v2 delivered again.
+    after.apply('shard-0', [visitRecord({ visitId: 'v2', url: A }, T0 + 10 * MINUTE)]);
+    after.apply('shard-0', [originals[1] as (typeof originals)[number]]);
+    expect(after.visitors(A)).toBe(2);
+    expect(after.stats).toMatchObject({ counted: 2, duplicates: 3 });
+
+    // Once the resends are settled, the horizon runs from then, by arrivals after it.
+    clock.now = T0 + 11 * MINUTE;
+    after.resendsSettled();
+    after.apply('shard-0', [visitRecord({ visitId: 'v3', url: B }, T0 + 11 * MINUTE + 30_000)]);
+    after.commitDurable(after.beginCommit().generation);
+    after.beginCommit();
+    expect(after.stats.rememberedVisitIds).toBe(3);
+    after.apply('shard-0', [visitRecord({ visitId: 'v4', url: B }, T0 + 12 * MINUTE + 1)]);
+    after.commitDurable(after.beginCommit().generation);
+    after.beginCommit();
+    expect(after.stats.rememberedVisitIds).toBe(2);
+  });
+
+  it('keeps restored visitIds until the shard is read again past the state', () => {
+    const clock = { now: T0 + 3 * MINUTE };
+    const now = () => clock.now;
+    const before = new VisitCounter({ now });
+    const early = visitRecord({ visitId: 'v1', url: A }, T0);
+    const late = visitRecord({ visitId: 'v2', url: A }, T0 + 2 * MINUTE);
+    before.apply('shard-0', [early]);
+    before.apply('shard-0', [late]);
+    // Saved with both; the crash came before the checkpoint of either.
+    const { body } = before.beginCommit();
+    const after = VisitCounter.restore(JSON.parse(JSON.stringify(body)), { now });
+    after.resendsSettled(); // nothing was in doubt
+    expect(after.pendingPosition('shard-0')).toEqual({ sequenceNumber: late.sequenceNumber });
+    // The first commit after the restart, before the consumer re-read anything.
+    after.commitDurable(after.beginCommit().generation);
+    after.beginCommit();
+    after.apply('shard-0', [early]);
+    after.apply('shard-0', [late]);
+    expect(after.pendingPosition('shard-0')).toBeUndefined();
+    expect(after.stats).toMatchObject({ counted: 2, duplicates: 2 });
+    expect(after.visitors(A)).toBe(2);
+  });
+
+  it('holds visitIds of in-doubt batches that arrive after the restart', () => {
+    const clock = { now: T0 };
+    const counter = new VisitCounter({ now: () => clock.now });
+    counter.holdUntilSettled(['v1']);
+    counter.apply('shard-0', [visitRecord({ visitId: 'v1', url: A }, T0 + 1)]);
+    counter.apply('shard-0', [visitRecord({ visitId: 'v9', url: A }, T0 + 10 * MINUTE)]);
+    counter.commitDurable(counter.beginCommit().generation);
+    counter.beginCommit();
+    counter.apply('shard-0', [visitRecord({ visitId: 'v1', url: A }, T0 + 10 * MINUTE)]);
+    expect(counter.visitors(A)).toBe(2);
+  });
+});
+
 describe('reconcile', () => {
   it('allows a URL up to its visits in doubt more than were sent', () => {
     const result = reconcile(new Map([[A, 3]]), new Map([[A, 5]]), new Map([[A, 2]]));

@@ -26,6 +26,16 @@ export interface DashboardServerOptions {
   readonly port: number;
   readonly intervalMs: number;
   readonly maxClients: number;
+  /**
+   * Bytes an event stream may have queued (its client not reading them) before it gets no more
+   * snapshots: each is complete, so skipping some loses nothing. @default 65536
+   */
+  readonly maxBufferedBytes?: number;
+  /**
+   * Snapshots skipped in a row after which a client that does not read is dropped (the page
+   * reconnects by itself, `retry`). @default 30
+   */
+  readonly maxSkippedSnapshots?: number;
   readonly source: DashboardSource;
 }
 
@@ -52,7 +62,8 @@ const ASSETS: ReadonlyMap<string, { type: string; body: string }> = new Map([
 export class DashboardServer {
   readonly #options: DashboardServerOptions;
   readonly #server: Server;
-  readonly #clients = new Set<ServerResponse>();
+  /** Each event stream, and how many snapshots in a row it was skipped (not reading). */
+  readonly #clients = new Map<ServerResponse, { skipped: number }>();
   #timer: NodeJS.Timeout | undefined;
   #port = 0;
 
@@ -97,7 +108,7 @@ export class DashboardServer {
   async close(): Promise<void> {
     clearInterval(this.#timer);
     if (this.#clients.size > 0) this.#broadcast();
-    for (const client of this.#clients) client.end();
+    for (const client of this.#clients.keys()) client.end();
     this.#clients.clear();
     await new Promise<void>((resolve) => {
       this.#server.close(() => resolve());
@@ -105,10 +116,37 @@ export class DashboardServer {
     });
   }
 
+  /** Bytes queued for the event streams, not taken by their clients yet. */
+  get bufferedBytes(): number {
+    let bytes = 0;
+    for (const client of this.#clients.keys()) bytes += client.writableLength;
+    return bytes;
+  }
+
+  /** Event streams open. */
+  get clientCount(): number {
+    return this.#clients.size;
+  }
+
   #broadcast(): void {
     if (this.#clients.size === 0) return;
+    const maxBuffered = this.#options.maxBufferedBytes ?? 64 * 1024;
+    const maxSkipped = this.#options.maxSkippedSnapshots ?? 30;
     const message = `event: snapshot\ndata: ${JSON.stringify(this.#options.source.snapshot())}\n\n`;
-    for (const client of this.#clients) client.write(message);
+    for (const [client, state] of this.#clients) {
+      // A client that does not read: its queue would grow by a snapshot each interval. Skip it
+      // (snapshots are complete); drop it if it goes on not reading.
+      if (client.writableLength > maxBuffered) {
+        state.skipped += 1;
+        if (state.skipped >= maxSkipped) {
+          this.#clients.delete(client);
+          client.destroy();
+        }
+        continue;
+      }
+      state.skipped = 0;
+      client.write(message);
+    }
   }
 
   #handle(request: IncomingMessage, response: ServerResponse): void {
@@ -179,7 +217,7 @@ export class DashboardServer {
     response.write(
       `retry: 1000\n\nevent: snapshot\ndata: ${JSON.stringify(this.#options.source.snapshot())}\n\n`,
     );
-    this.#clients.add(response);
+    this.#clients.set(response, { skipped: 0 });
     request.socket.setNoDelay(true);
     request.on('close', () => this.#clients.delete(response));
   }
