@@ -7,6 +7,7 @@ import {
   createServer as createHttp2Server,
   type Http2ServerRequest,
   type Http2ServerResponse,
+  constants as http2Constants,
 } from 'node:http2';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 
@@ -49,11 +50,42 @@ export function createDualProtocolServer(
   http1.setTimeout(timeouts.idleTimeoutMs);
   const h2 = createHttp2Server({ settings: { maxConcurrentStreams: 256 } }, handler);
   h2.on('session', (session) => {
-    session.setTimeout(timeouts.idleTimeoutMs, () => session.destroy());
+    // Idle: no stream open and none started for idleTimeoutMs (a streaming answer such as a
+    // SubscribeToShard keeps its session; it ends with its subscription). Our own timer rather than
+    // session.setTimeout, whose timer outlives a closed session until it fires (holding the
+    // session and its buffers): the SDK's Kinesis client opens a session per request.
+    let openStreams = 0;
+    let idleTimer: NodeJS.Timeout | undefined;
+    const armIdleTimer = () => {
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => {
+        if (openStreams === 0) session.destroy();
+        else armIdleTimer();
+      }, timeouts.idleTimeoutMs);
+    };
+    session.on('stream', (stream) => {
+      openStreams += 1;
+      armIdleTimer();
+      // A request body must arrive within requestTimeoutMs (as HTTP/1.1's server enforces), so
+      // an open stream cannot hold the session forever by stalling.
+      const bodyTimer = setTimeout(() => {
+        if (!stream.readableEnded) stream.close(http2Constants.NGHTTP2_CANCEL);
+      }, timeouts.requestTimeoutMs);
+      stream.once('end', () => clearTimeout(bodyTimer));
+      stream.once('close', () => {
+        clearTimeout(bodyTimer);
+        openStreams -= 1;
+        armIdleTimer();
+      });
+    });
+    armIdleTimer();
     // A client that sends the preface but never its SETTINGS never starts the session's timer.
     const settingsTimer = setTimeout(() => session.destroy(), timeouts.headersTimeoutMs);
     session.once('remoteSettings', () => clearTimeout(settingsTimer));
-    session.once('close', () => clearTimeout(settingsTimer));
+    session.once('close', () => {
+      clearTimeout(settingsTimer);
+      clearTimeout(idleTimer);
+    });
   });
 
   const server = createTcpServer((socket: Socket) => {

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { connect as connectHttp2 } from 'node:http2';
 import { connect } from 'node:net';
 import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { describe, expect, it } from 'vitest';
@@ -34,5 +35,25 @@ describe('connection hygiene', () => {
     await closed;
     const { StreamNames } = await local.client.send(new ListStreamsCommand({}));
     expect(StreamNames).toEqual([]);
+  });
+
+  it('closes an idle HTTP/2 connection, but not one with a stream open', async () => {
+    const idle = connectHttp2(local.kinesis.endpoint);
+    const idleClosed = once(idle, 'close');
+    const busy = connectHttp2(local.kinesis.endpoint);
+    let busyClosed = false;
+    busy.once('close', () => {
+      busyClosed = true;
+    });
+    // A request whose body never ends keeps its stream open past the idle time.
+    const stream = busy.request({ ':method': 'POST', ':path': '/' });
+    stream.on('error', () => {});
+    stream.write('{');
+    const started = Date.now();
+    await idleClosed;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    expect(busyClosed).toBe(false);
+    stream.close();
+    busy.close();
   });
 });
