@@ -58,6 +58,8 @@ export {
 } from './transformer/cloudwatch-logs.js';
 export {
   defineTransformer,
+  type Reingest,
+  type ReingestRecord,
   type TransformerOptions,
   type TransformFunction,
 } from './transformer/define-transformer.js';

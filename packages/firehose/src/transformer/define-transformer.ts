@@ -41,7 +41,29 @@ export interface TransformerOptions<D extends DecodeAs = 'bytes'> {
    * @default a silent logger
    */
   readonly logger?: Logger;
+  /**
+   * What to do with records whose output does not fit the 6 MB response: without this they
+   * fail (ProcessingFailed, with a reason naming the cap); with it, as AWS's blueprint does,
+   * their *input* is put back into the source (the delivery stream with PutRecordBatch, or the
+   * Kinesis stream with PutRecords) to be transformed again in a later invocation, and they are
+   * answered Dropped. The function resolves with the ids it put back; the others fail with the
+   * reason. A record whose output could never fit a response alone is failed, not put back
+   * (it would come back forever).
+   * @default none: overflowing records fail
+   */
+  readonly reingest?: Reingest;
 }
+
+/** A record to put back into the source: its input data, and its Kinesis partition key if any. */
+export interface ReingestRecord {
+  readonly recordId: string;
+  readonly data: Uint8Array;
+  /** The source Kinesis record's partition key (Kinesis-stream sources only). */
+  readonly partitionKey?: string;
+}
+
+/** Puts records back into the source; resolves with the ids it put (it may reject: all fail). */
+export type Reingest = (records: readonly ReingestRecord[]) => Promise<Iterable<string>>;
 
 /** A transformer function: one record in, one outcome out (`ok`, `dropped` or `failed`). */
 export type TransformFunction<TData> = (
@@ -106,8 +128,8 @@ function describeThrown(error: unknown): string {
  * encoded. A throw or a record that cannot be decoded becomes ProcessingFailed with the reason;
  * one record's failure never affects another. The response never exceeds 6,291,456 bytes:
  * records that would push it over fail (ProcessingFailed, with a reason naming the cap) while
- * earlier records keep their place; re-ingesting them instead, as AWS's blueprint does, is
- * to come with `@kinesis-kit/producer`.
+ * earlier records keep their place, or, with `reingest`, are put back into the source and
+ * answered Dropped, as AWS's blueprint does.
  *
  * @example
  * ```ts
@@ -199,13 +221,77 @@ export function defineTransformer<D extends DecodeAs = 'bytes'>(
 
     const transformed = await mapBounded(event.records, concurrency, transformOne);
     const fitted = fitResponse(transformed, FIREHOSE_LIMITS.lambdaMaxPayloadBytes);
+    const capReason = `the response would exceed Firehose's ${FIREHOSE_LIMITS.lambdaMaxPayloadBytes.toLocaleString('en-US')}-byte limit`;
+    const reingested =
+      options.reingest === undefined || fitted.overflowed.size === 0
+        ? new Map<string, string>()
+        : await reingestOverflow(event, transformed, fitted.overflowed, options.reingest);
+    const records = fitted.records.map((record) =>
+      reingested.get(record.recordId) === REINGESTED
+        ? { recordId: record.recordId, result: 'Dropped' as const }
+        : record,
+    );
     for (const recordId of fitted.overflowed) {
-      const reason = `the response would exceed Firehose's ${FIREHOSE_LIMITS.lambdaMaxPayloadBytes.toLocaleString('en-US')}-byte limit`;
+      const outcome = reingested.get(recordId);
+      if (outcome === REINGESTED) continue;
+      const reason = outcome ?? capReason;
       reasons.set(recordId, reason);
       logger.warn('record failed', { recordId, reason });
     }
-    const result: FirehoseTransformationResult = { records: fitted.records };
+    const result: FirehoseTransformationResult = { records };
     rememberFailureReasons(result, reasons);
     return result;
   };
+}
+
+const REINGESTED = 'reingested';
+
+/**
+ * Puts the overflowing records' input back into the source. Returns, by record id, REINGESTED
+ * or the reason it was not (a record that could never fit alone, a refusal, an error).
+ */
+async function reingestOverflow(
+  event: FirehoseTransformationEvent,
+  transformed: readonly FirehoseTransformationResultRecord[],
+  overflowed: ReadonlySet<string>,
+  reingest: Reingest,
+): Promise<Map<string, string>> {
+  const outcomes = new Map<string, string>();
+  const cap = FIREHOSE_LIMITS.lambdaMaxPayloadBytes;
+  const candidates: ReingestRecord[] = [];
+  event.records.forEach((input, index) => {
+    if (!overflowed.has(input.recordId)) return;
+    const alone = Buffer.byteLength(JSON.stringify({ records: [transformed[index]] }));
+    if (alone > cap) {
+      outcomes.set(
+        input.recordId,
+        `its output alone (${alone.toLocaleString('en-US')} bytes of response) exceeds Firehose's ${cap.toLocaleString('en-US')}-byte limit`,
+      );
+      return;
+    }
+    const partitionKey = input.kinesisRecordMetadata?.partitionKey;
+    candidates.push({
+      recordId: input.recordId,
+      data: decodeBase64(input.data) as Uint8Array,
+      ...(partitionKey !== undefined && { partitionKey }),
+    });
+  });
+  if (candidates.length === 0) return outcomes;
+  let put: Set<string>;
+  try {
+    put = new Set(await reingest(candidates));
+  } catch (error) {
+    const reason = `the response would exceed Firehose's limit and re-ingesting failed: ${describeThrown(error)}`;
+    for (const candidate of candidates) outcomes.set(candidate.recordId, reason);
+    return outcomes;
+  }
+  for (const candidate of candidates) {
+    outcomes.set(
+      candidate.recordId,
+      put.has(candidate.recordId)
+        ? REINGESTED
+        : "the response would exceed Firehose's limit and the record was not re-ingested",
+    );
+  }
+  return outcomes;
 }
