@@ -16,6 +16,8 @@ const FORMATS: Readonly<Record<string, BodyFormat>> = {
  * parameter other than `utf-8` is refused rather than misread).
  */
 export function bodyFormatOf(contentType: string | undefined): BodyFormat {
+  // The usual header, spelled exactly: no parameters to look at.
+  if (contentType === 'application/json') return 'json';
   const [type = '', ...parameters] = (contentType ?? '').split(';');
   const format = FORMATS[type.trim().toLowerCase()];
   const charset = parameters
@@ -41,53 +43,60 @@ function tooLarge(limitBytes: number, what: string): IngestGatewayError {
   );
 }
 
+/** Called once with the body, or with the reason it could not be read. */
+export type BodyCallback = (error: Error | undefined, body: Buffer | undefined) => void;
+
 /**
- * Reads a request body of at most `limitBytes`. A declared `Content-Length` over the limit is
- * refused before a byte is read; a body that grows past it is refused as soon as it does, and
- * what arrived so far is dropped: memory per request never exceeds the limit.
+ * Reads a request body of at most `limitBytes`, then calls `done` once. A declared
+ * `Content-Length` over the limit is refused before a byte is read; a body that grows past it is
+ * refused as soon as it does, and what arrived so far is dropped: memory per request never
+ * exceeds the limit. A body that arrives in one chunk (the usual small POST) is used as it is,
+ * without a copy. Callback-based: no promise or listener removal per request.
  */
-export function readBody(request: IncomingMessage, limitBytes: number): Promise<Buffer> {
+export function readBody(request: IncomingMessage, limitBytes: number, done: BodyCallback): void {
   const declared = request.headers['content-length'];
   if (declared !== undefined && Number(declared) > limitBytes) {
-    return Promise.reject(tooLarge(limitBytes, `Content-Length: ${declared}`));
+    done(tooLarge(limitBytes, `Content-Length: ${declared}`), undefined);
+    return;
   }
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    const cleanup = () => {
-      request.off('data', onData);
-      request.off('end', onEnd);
-      request.off('error', onError);
-      request.off('close', onClose);
-    };
-    const onData = (chunk: Buffer) => {
-      bytes += chunk.length;
-      if (bytes > limitBytes) {
-        cleanup();
-        chunks.length = 0;
-        // Stop reading: the answer goes out and the connection is closed behind it.
-        request.pause();
-        reject(tooLarge(limitBytes, `more than ${limitBytes} bytes arrived`));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(Buffer.concat(chunks, bytes));
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(error);
-    };
-    const onClose = () => {
-      cleanup();
-      reject(new Error('the client closed the connection before the body ended'));
-    };
-    request.on('data', onData);
-    request.on('end', onEnd);
-    request.on('error', onError);
-    request.on('close', onClose);
+  let first: Buffer | undefined;
+  let chunks: Buffer[] | undefined;
+  let bytes = 0;
+  let settled = false;
+  // Once settled, later events (the request's `close`, a late `error`) are ignored.
+  request.on('data', (chunk: Buffer) => {
+    if (settled) return;
+    bytes += chunk.length;
+    if (bytes > limitBytes) {
+      settled = true;
+      first = undefined;
+      chunks = undefined;
+      // Stop reading: the answer goes out and the connection is closed behind it.
+      request.pause();
+      done(tooLarge(limitBytes, `more than ${limitBytes} bytes arrived`), undefined);
+      return;
+    }
+    if (first === undefined) first = chunk;
+    else if (chunks === undefined) chunks = [first, chunk];
+    else chunks.push(chunk);
+  });
+  request.on('end', () => {
+    if (settled) return;
+    settled = true;
+    const body = chunks !== undefined ? Buffer.concat(chunks, bytes) : (first ?? Buffer.alloc(0));
+    first = undefined;
+    chunks = undefined;
+    done(undefined, body);
+  });
+  request.on('error', (error: Error) => {
+    if (settled) return;
+    settled = true;
+    done(error, undefined);
+  });
+  request.on('close', () => {
+    if (settled) return;
+    settled = true;
+    done(new Error('the client closed the connection before the body ended'), undefined);
   });
 }
 

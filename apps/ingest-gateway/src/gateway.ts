@@ -18,7 +18,7 @@ import {
   type UserRecord,
   validateUserRecord,
 } from '@kinesis-kit/records';
-import { bodyFormatOf, parseVisits, readBody } from './body.js';
+import { type BodyFormat, bodyFormatOf, parseVisits, readBody } from './body.js';
 import { IngestGatewayError } from './errors.js';
 import { type IngestGatewayOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { urlPartitionKey } from './partition-key.js';
@@ -93,8 +93,12 @@ interface Exchange {
 
 interface Route {
   readonly methods: readonly string[];
-  readonly handle: (exchange: Exchange) => Promise<void> | void;
+  /** Answers the request, now or later; an error thrown here is answered by `#fail`. */
+  readonly handle: (exchange: Exchange) => void;
 }
+
+/** The query of a request target without one (never mutated). */
+const EMPTY_QUERY = new URLSearchParams();
 
 /**
  * Starts the HTTP front door for visits: `POST /v1/visits` validates one visit, an array or
@@ -158,8 +162,10 @@ class Gateway implements IngestGateway {
   readonly #server: Server;
   readonly #routes: ReadonlyMap<string, Route>;
   readonly #listeners = new Set<(event: IngestGatewayEvents['visit_failed']) => void>();
-  /** One promise per accepted batch, settled once each of its visits is. */
-  readonly #batches = new Set<Promise<void>>();
+  /** Resolved (and emptied) once no accepted visit is pending: `close()` waits on it. */
+  #settledWaiters: (() => void)[] = [];
+  /** Counts an answer by status once it is sent (`this` is the response). */
+  readonly #countAnswer: (this: ServerResponse) => void;
   #port = 0;
   #closing: Promise<void> | undefined;
   #requests = 0;
@@ -182,6 +188,11 @@ class Gateway implements IngestGateway {
     this.#ownsProducer = ownsProducer;
     this.#partitionKey = partitionKey;
     this.#logger = logger;
+    const byStatus = this.#byStatus;
+    // One listener for every response, not a closure per request.
+    this.#countAnswer = function (this: ServerResponse) {
+      byStatus.set(this.statusCode, (byStatus.get(this.statusCode) ?? 0) + 1);
+    };
     this.#routes = new Map<string, Route>([
       ['/v1/visits', { methods: ['POST'], handle: (exchange) => this.#ingest(exchange) }],
       [
@@ -301,7 +312,7 @@ class Gateway implements IngestGateway {
     // Every accepted visit is now in the producer: send it without waiting for lingerMs.
     if (this.#ownsProducer) await this.producer.close();
     else await this.producer.flush();
-    await Promise.all(this.#batches);
+    await this.#allSettled();
     this.#logger.info(
       `ingest gateway closed: ${this.#stored} visits stored, ${this.#failed} failed of ${this.#accepted} accepted`,
     );
@@ -316,23 +327,18 @@ class Gateway implements IngestGateway {
 
   #dispatch(request: IncomingMessage, response: ServerResponse, expectsContinue: boolean): void {
     this.#requests++;
-    response.once('finish', () => {
-      this.#byStatus.set(response.statusCode, (this.#byStatus.get(response.statusCode) ?? 0) + 1);
-    });
-    this.#route(request, response, expectsContinue).catch((error: unknown) =>
-      this.#fail(response, error),
-    );
+    response.on('finish', this.#countAnswer);
+    try {
+      this.#route(request, response, expectsContinue);
+    } catch (error) {
+      this.#fail(response, error);
+    }
   }
 
-  async #route(
-    request: IncomingMessage,
-    response: ServerResponse,
-    expectsContinue: boolean,
-  ): Promise<void> {
+  #route(request: IncomingMessage, response: ServerResponse, expectsContinue: boolean): void {
     const target = request.url ?? '/';
     const queryAt = target.indexOf('?');
     const path = queryAt < 0 ? target : target.slice(0, queryAt);
-    const query = new URLSearchParams(queryAt < 0 ? '' : target.slice(queryAt + 1));
     const route = this.#routes.get(path);
     if (!route) {
       throw new IngestGatewayError('NotFound', `no such path: ${path}`);
@@ -346,10 +352,16 @@ class Gateway implements IngestGateway {
       );
     }
     if (expectsContinue && method !== 'POST') response.writeContinue();
-    await route.handle({ request, response, query, expectsContinue });
+    const query = queryAt < 0 ? EMPTY_QUERY : new URLSearchParams(target.slice(queryAt + 1));
+    route.handle({ request, response, query, expectsContinue });
   }
 
-  async #ingest({ request, response, query, expectsContinue }: Exchange): Promise<void> {
+  /**
+   * `POST /v1/visits`: checks what it can before the body (shutdown, query, type, size), reads
+   * the body, then validates, admits and answers in the body's `end` event: no promise on the
+   * way to a 202.
+   */
+  #ingest({ request, response, query, expectsContinue }: Exchange): void {
     if (this.#closing) {
       throw new IngestGatewayError('ShuttingDown', 'the gateway is shutting down', {
         retriable: true,
@@ -363,19 +375,45 @@ class Gateway implements IngestGateway {
       );
     }
     const format = bodyFormatOf(request.headers['content-type']);
-    const { bodyLimitBytes, maxVisitsPerRequest } = this.#options;
+    const { bodyLimitBytes } = this.#options;
     // A declared length over the limit is refused by readBody before the client sends a byte.
     if (expectsContinue && !(Number(request.headers['content-length']) > bodyLimitBytes)) {
       response.writeContinue();
     }
-    const body = await readBody(request, bodyLimitBytes);
-    const validation = parseVisits(body, format, maxVisitsPerRequest);
-    if (!validation.ok) throw new InvalidVisitsError(validation.issues);
+    readBody(request, bodyLimitBytes, (error, body) => {
+      try {
+        if (error !== undefined) throw error;
+        this.#accept(response, body as Buffer, format, wait === 'stored');
+      } catch (failure) {
+        this.#fail(response, failure);
+      }
+    });
+  }
+
+  #accept(response: ServerResponse, body: Buffer, format: BodyFormat, waitStored: boolean): void {
+    const validation = parseVisits(body, format, this.#options.maxVisitsPerRequest);
+    if (!validation.ok) {
+      // The answer #fail gives an InvalidVisitsError, without building one (and its stack).
+      if (response.headersSent || response.destroyed) {
+        response.destroy();
+        return;
+      }
+      this.#json(response, 400, {
+        error: 'InvalidVisits',
+        message: invalidVisitsMessage(validation.issues),
+        retriable: false,
+        issues: validation.issues,
+      });
+      return;
+    }
     const { visits } = validation;
-    const records: UserRecord[] = [];
-    const sizes: number[] = [];
+    const count = visits.length;
+    if (this.#surelyNoRecordRoom(body.length, count)) throw this.#overloaded();
+    const records: UserRecord[] = new Array(count);
+    const sizes: number[] = new Array(count);
     let bytes = 0;
-    visits.forEach((visit, index) => {
+    for (let index = 0; index < count; index++) {
+      const visit = visits[index] as Visit;
       const record = {
         partitionKey: this.#partitionKey(visit),
         data: encoder.encode(JSON.stringify(visit)),
@@ -390,18 +428,29 @@ class Gateway implements IngestGateway {
           { cause: error },
         );
       }
-      records.push(record);
-      sizes.push(recordBytes);
+      records[index] = record;
+      sizes[index] = recordBytes;
       bytes += recordBytes;
-    });
+    }
     const puts = this.#admit(records, bytes);
     this.#track(visits, puts, sizes);
     // Admitted while shutting down (the request began before): deliver it now, not after lingerMs.
     if (this.#closing) this.#hurry();
-    if (wait !== 'stored') {
-      this.#json(response, 202, { accepted: visits.length });
+    if (!waitStored) {
+      this.#json(response, 202, `{"accepted":${count}}`);
       return;
     }
+    this.#answerStored(response, visits, puts).catch((error: unknown) =>
+      this.#fail(response, error),
+    );
+  }
+
+  /** `?wait=stored`: answers once every visit of the batch is stored (200) or given up on (502). */
+  async #answerStored(
+    response: ServerResponse,
+    visits: Visit[],
+    puts: Promise<PutResult>[],
+  ): Promise<void> {
     const settled = await Promise.allSettled(puts);
     const failures: { visitId: string; error: Failure }[] = [];
     const results = settled.map((outcome, index) => {
@@ -438,19 +487,13 @@ class Gateway implements IngestGateway {
    * waits; otherwise refuses the whole batch (503). A batch is admitted whole or not at all.
    */
   #admit(records: UserRecord[], bytes: number): Promise<PutResult>[] {
-    const { maxBufferedRecords, maxBufferedBytes, retryAfterSeconds } = this.#options;
+    const { maxBufferedRecords, maxBufferedBytes } = this.#options;
     if (bytes > maxBufferedBytes) {
       throw new IngestGatewayError(
         'PayloadTooLarge',
         `the visits make ${bytes} bytes of records, more than the producer's whole buffer (maxBufferedBytes ${maxBufferedBytes})`,
       );
     }
-    const overloaded = () =>
-      new IngestGatewayError(
-        'Overloaded',
-        `the producer's buffer is full (${maxBufferedRecords} records, ${maxBufferedBytes} bytes): retry after ${retryAfterSeconds} s`,
-        { retriable: true },
-      );
     let puts: Promise<PutResult>[];
     if (this.#ownsProducer) {
       // The gateway is the producer's only user and releases room only after the producer has:
@@ -459,7 +502,7 @@ class Gateway implements IngestGateway {
         this.#pendingRecords + records.length > maxBufferedRecords ||
         this.#pendingBytes + bytes > maxBufferedBytes
       ) {
-        throw overloaded();
+        throw this.#overloaded();
       }
       puts = records.map((record) => this.producer.put(record));
     } else {
@@ -469,16 +512,16 @@ class Gateway implements IngestGateway {
         before.bufferedRecords + records.length > maxBufferedRecords ||
         before.bufferedBytes + bytes > maxBufferedBytes
       ) {
-        throw overloaded();
+        throw this.#overloaded();
       }
       const rollback = new AbortController();
       puts = records.map((record) => this.producer.put(record, { signal: rollback.signal }));
       // A put that found room took it synchronously. If one did not, it would wait: take the
       // batch back before anything is sent (the records' puts reject as Aborted).
       if (this.producer.metrics().bufferedRecords - before.bufferedRecords < records.length) {
-        rollback.abort(overloaded());
+        rollback.abort(this.#overloaded());
         for (const put of puts) put.catch(() => {});
-        throw overloaded();
+        throw this.#overloaded();
       }
     }
     this.#accepted += records.length;
@@ -487,40 +530,88 @@ class Gateway implements IngestGateway {
     return puts;
   }
 
+  #overloaded(): IngestGatewayError {
+    const { maxBufferedRecords, maxBufferedBytes, retryAfterSeconds } = this.#options;
+    return new IngestGatewayError(
+      'Overloaded',
+      `the producer's buffer is full (${maxBufferedRecords} records, ${maxBufferedBytes} bytes): retry after ${retryAfterSeconds} s`,
+      { retriable: true },
+    );
+  }
+
+  /**
+   * Whether `#admit` would surely answer 503 for `count` valid visits from a body of `bodyBytes`,
+   * known before their records are built: the gateway's own count of pending records leaves no
+   * room for them. Only where `#admit` could not answer 413 instead: with the default partition
+   * key a record takes at most its visit's share of the body twice (data re-serialized from it,
+   * the URL key) plus 83 bytes (a timestamp such as `8e15` re-serialized in full, a `sha256:`
+   * key), so the whole batch fits `maxBufferedBytes` whenever that bound does.
+   */
+  #surelyNoRecordRoom(bodyBytes: number, count: number): boolean {
+    const { maxBufferedRecords, maxBufferedBytes } = this.#options;
+    return (
+      this.#ownsProducer &&
+      this.#pendingRecords + count > maxBufferedRecords &&
+      this.#partitionKey === urlPartitionKey &&
+      2 * bodyBytes + 83 * count <= maxBufferedBytes
+    );
+  }
+
+  /**
+   * Follows each accepted visit until the producer settles it: counts it stored or failed (the
+   * failure logged and emitted), then releases its room. One reaction per visit, no promise per
+   * batch: `close()` waits for the count of pending visits to reach zero instead.
+   */
   #track(visits: Visit[], puts: Promise<PutResult>[], sizes: number[]): void {
-    const batch = Promise.all(
-      puts.map((put, index) =>
-        put
-          .then(
-            () => {
-              this.#stored++;
-            },
-            (error: unknown) => {
-              this.#failed++;
-              const visit = visits[index] as Visit;
-              this.#logger.error(`visit ${visit.visitId} was accepted but not stored`, {
-                visitId: visit.visitId,
-                url: visit.url,
-                ...describeFailure(error),
-              });
-              for (const listener of this.#listeners) {
-                try {
-                  listener({ visit, error });
-                } catch (listenerError) {
-                  this.#logger.warn(`a visit_failed listener threw: ${String(listenerError)}`);
-                }
-              }
-            },
-          )
-          .finally(() => {
-            this.#pendingRecords--;
-            this.#pendingBytes -= sizes[index] ?? 0;
-          }),
-      ),
-    ).then(() => {
-      this.#batches.delete(batch);
+    for (let index = 0; index < puts.length; index++) {
+      const bytes = sizes[index] ?? 0;
+      (puts[index] as Promise<PutResult>).then(
+        () => {
+          this.#stored++;
+          this.#release(bytes);
+        },
+        (error: unknown) => {
+          try {
+            this.#visitFailed(visits[index] as Visit, error);
+          } finally {
+            this.#release(bytes);
+          }
+        },
+      );
+    }
+  }
+
+  #visitFailed(visit: Visit, error: unknown): void {
+    this.#failed++;
+    this.#logger.error(`visit ${visit.visitId} was accepted but not stored`, {
+      visitId: visit.visitId,
+      url: visit.url,
+      ...describeFailure(error),
     });
-    this.#batches.add(batch);
+    for (const listener of this.#listeners) {
+      try {
+        listener({ visit, error });
+      } catch (listenerError) {
+        this.#logger.warn(`a visit_failed listener threw: ${String(listenerError)}`);
+      }
+    }
+  }
+
+  /** A pending visit settled: its room is free again. */
+  #release(bytes: number): void {
+    this.#pendingRecords--;
+    this.#pendingBytes -= bytes;
+    if (this.#pendingRecords === 0 && this.#settledWaiters.length > 0) {
+      const waiters = this.#settledWaiters;
+      this.#settledWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  /** Resolves once every visit accepted so far has settled (stored or reported failed). */
+  #allSettled(): Promise<void> {
+    if (this.#pendingRecords === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#settledWaiters.push(resolve));
   }
 
   #ready(response: ServerResponse): void {
@@ -577,20 +668,22 @@ class Gateway implements IngestGateway {
     );
   }
 
+  /** Answers JSON (`body` already serialized when a string) in one `end()`. */
   #json(
     response: ServerResponse,
     status: number,
     body: unknown,
-    headers: OutgoingHttpHeaders = {},
+    headers?: OutgoingHttpHeaders,
   ): void {
-    const text = JSON.stringify(body);
-    if (this.#closing) headers.Connection = 'close';
-    response.writeHead(status, {
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    const head: OutgoingHttpHeaders = {
       'Content-Type': JSON_TYPE,
       'Content-Length': Buffer.byteLength(text),
       'Cache-Control': 'no-store',
-      ...headers,
-    });
+    };
+    if (headers !== undefined) Object.assign(head, headers);
+    if (this.#closing) head.Connection = 'close';
+    response.writeHead(status, head);
     response.end(text);
   }
 }
@@ -602,13 +695,15 @@ export class InvalidVisitsError extends IngestGatewayError {
   readonly issues: readonly VisitIssue[];
 
   constructor(issues: readonly VisitIssue[]) {
-    const first = issues[0]?.message ?? 'invalid visits';
-    super(
-      'InvalidVisits',
-      `${first}${issues.length > 1 ? ` (and ${issues.length - 1} more issues)` : ''}; the whole batch was refused`,
-    );
+    super('InvalidVisits', invalidVisitsMessage(issues));
     this.issues = issues;
   }
+}
+
+/** The message of a 400 `InvalidVisits`: the first issue, how many more, and that none was kept. */
+function invalidVisitsMessage(issues: readonly VisitIssue[]): string {
+  const first = issues[0]?.message ?? 'invalid visits';
+  return `${first}${issues.length > 1 ? ` (and ${issues.length - 1} more issues)` : ''}; the whole batch was refused`;
 }
 
 interface Failure {

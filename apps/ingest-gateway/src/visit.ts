@@ -97,6 +97,15 @@ const ID_PATTERN = /^[\x21-\x7e]+$/;
 // Whitespace and control characters must be percent-encoded: the URL is stored as posted and is
 // the partition key, so two spellings of one page would be counted apart.
 const URL_FORBIDDEN = /[\s\p{Cc}]/u;
+/**
+ * An http(s) URL whose host is plain ASCII (letters, digits, hyphens; dot-separated labels),
+ * with an optional port: `new URL()` accepts every such URL, so the common case skips it.
+ * Punycode labels (`xn--`) and hosts whose last label is a number (IPv4 to the URL parser) are
+ * left to `new URL()`, which checks them.
+ */
+const PLAIN_HTTP_URL = /^https?:\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::(\d{1,5}))?(?:[/?#]|$)/i;
+const NUMERIC_LAST_LABEL = /(?:^|\.)(?:\d+|0x[0-9a-f]*)$/i;
+const PUNYCODE = /xn--/i;
 const ISO_TIMESTAMP =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|([+-])(\d{2}):(\d{2}))$/;
 
@@ -276,6 +285,7 @@ function checkUrl(
 /** Whether `text` is an absolute http(s) URL with a host, without whitespace or controls. */
 export function isAbsoluteHttpUrl(text: string): boolean {
   if (URL_FORBIDDEN.test(text) || !text.isWellFormed()) return false;
+  if (isPlainHttpUrl(text)) return true;
   let url: URL;
   try {
     url = new URL(text);
@@ -289,6 +299,15 @@ export function isAbsoluteHttpUrl(text: string): boolean {
     scheme !== null &&
     url.hostname !== ''
   );
+}
+
+/** Whether `text` matches {@link PLAIN_HTTP_URL}, a port ≤ 65535 and a host `new URL()` takes as is. */
+function isPlainHttpUrl(text: string): boolean {
+  const match = PLAIN_HTTP_URL.exec(text);
+  if (match === null) return false;
+  const [, host = '', port] = match;
+  if (port !== undefined && Number(port) > 65_535) return false;
+  return !PUNYCODE.test(host) && !NUMERIC_LAST_LABEL.test(host);
 }
 
 function checkTimestamp(value: Record<string, unknown>, problem: Report): void {

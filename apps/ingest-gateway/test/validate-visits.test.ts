@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { urlPartitionKey, type Visit, VisitRule, validateVisits } from '../src/index.js';
+import {
+  isAbsoluteHttpUrl,
+  urlPartitionKey,
+  type Visit,
+  VisitRule,
+  validateVisits,
+} from '../src/index.js';
 import { BAD_VISITS } from './support/bad-visits.js';
 import { visit } from './support/http.js';
 
@@ -97,6 +103,75 @@ describe('validateVisits', () => {
         fc.pre(page.length <= 2048);
         expect(validateVisits(input)).toEqual({ ok: true, visits: [input] });
       }),
+    );
+  });
+});
+
+describe('isAbsoluteHttpUrl', () => {
+  /** The rule as `new URL()` states it (the plain-host fast path must never disagree). */
+  function byUrlParser(text: string): boolean {
+    if (/[\s\p{Cc}]/u.test(text) || !text.isWellFormed()) return false;
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      return false;
+    }
+    return (
+      (url.protocol === 'http:' || url.protocol === 'https:') &&
+      /^https?:\/\//i.test(text) &&
+      url.hostname !== ''
+    );
+  }
+
+  it('agrees with new URL() on plain hosts, ports, IPv4-like and Punycode hosts', () => {
+    const cases = [
+      'https://shop.example.com/products/x?utm_source=a#top',
+      'HTTP://Example.COM',
+      'http://localhost:8080/',
+      'http://a.com:65535/',
+      'http://a.com:65536/',
+      'http://a.com:/',
+      'http://a.com:80x/',
+      'http://-.com/',
+      'http://a..b/',
+      'http://a.b./',
+      'http://1.2.3.4/',
+      'http://1.2.3.256/',
+      'http://example.123/',
+      'http://a.0x10/',
+      'http://a.0x/',
+      'http://a.0xg/',
+      'http://xn--nxasmq6b.com/',
+      'http://xn--a.com/',
+      'http://a.com\\x@y',
+      'http://user@a.com/',
+      'http://a.com/x@y',
+      'https:example.com',
+      'http:/a.com',
+      'ftp://a.com/',
+    ];
+    for (const text of cases)
+      expect([text, isAbsoluteHttpUrl(text)]).toEqual([text, byUrlParser(text)]);
+  });
+
+  it('agrees with new URL() on generated URLs', () => {
+    const label = fc.stringMatching(/^[a-zA-Z0-9-]{0,6}$/);
+    fc.assert(
+      fc.property(
+        fc.constantFrom('http://', 'https://', 'HTTPS://', 'http:/', 'http:'),
+        fc.array(fc.oneof(label, fc.constantFrom('xn--a', '0x1f', '0x', '255', '08')), {
+          minLength: 0,
+          maxLength: 4,
+        }),
+        fc.option(fc.integer({ min: 0, max: 99_999 }), { nil: undefined }),
+        fc.constantFrom('', '/', '/a b', '?q=1', '#f', '\\', '@x', ':', '%41'),
+        (scheme, labels, port, tail) => {
+          const text = `${scheme}${labels.join('.')}${port === undefined ? '' : `:${port}`}${tail}`;
+          expect(isAbsoluteHttpUrl(text)).toBe(byUrlParser(text));
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });
