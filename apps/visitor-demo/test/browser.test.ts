@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../tools/testing/local-kinesis.js';
 import { startVisitorDemo, type VisitorDemo } from '../src/index.js';
 
+const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -46,10 +47,15 @@ describe('the dashboard in a real browser', () => {
   let demo: VisitorDemo;
 
   beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `this test drives Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run installs it)`,
+      );
+    }
     [browser, demo] = await Promise.all([
       chromium.launch({
         timeout: 30_000,
-        executablePath: '/usr/bin/chromium',
+        executablePath: CHROMIUM,
         args: CHROMIUM_ARGS,
       }),
       startVisitorDemo({
