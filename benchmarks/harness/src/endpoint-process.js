@@ -1,14 +1,14 @@
 /**
- * A local endpoint as a child process (it never shares the measured code's event loop): the
- * `kinesis-kit-local` CLI, ready when it prints its endpoint line; killed however the benchmark
- * ends. The harness has no dependencies, so the caller says where the CLI is (each benchmark
- * resolves `@kinesis-kit/local`'s `dist/cli.js`).
+ * Servers as child processes (they never share the measured code's event loop): the local
+ * endpoint's CLI, or a benchmark's own server, ready when it prints its `listening on` line;
+ * killed however the benchmark ends. The harness has no dependencies, so the caller says where
+ * the endpoint's CLI is (each benchmark resolves `@kinesis-kit/local`'s `dist/cli.js`).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-/** The CLI prints this on stdout once it listens. */
-const READY_LINE = /kinesis-kit-local listening on (http:\/\/\S+)/;
+/** What a server prints on stdout once it listens (the endpoint's CLI, the benchmarks' servers). */
+const READY_LINE = /listening on (http:\/\/\S+)/;
 
 /** How long the endpoint may take to start (a durable one reads its data back first). */
 const START_TIMEOUT_MS = 60_000;
@@ -20,26 +20,30 @@ const TAIL_CHARS = 4000;
 const children = new Set();
 
 /**
- * @typedef {object} EndpointProcess
- * @property {string} url `http://127.0.0.1:PORT`
+ * @typedef {object} ServerProcess
+ * @property {string} url `http://127.0.0.1:PORT`, from the process's ready line
  * @property {number} pid
  * @property {() => string} tail its last output, for error messages
- * @property {() => Promise<void>} stop SIGTERM (the endpoint flushes and exits), then SIGKILL
- *   after 5 s
+ * @property {() => Promise<void>} stop SIGTERM (the server finishes and flushes), then SIGKILL
+ *   after `stopTimeoutMs`
+ * @typedef {ServerProcess} EndpointProcess
  */
 
 /**
- * Starts `node <cliPath> --port 0 --quiet ...args` and waits until it listens.
- * @param {string} cliPath the built CLI of `@kinesis-kit/local`
- * @param {string[]} args more flags, e.g. `['--limits', 'aws']`
- * @returns {Promise<EndpointProcess>}
+ * Starts `node ...args` (a server that prints `listening on http://...` once ready) and waits for
+ * that line; the process is killed however the benchmark ends.
+ * @param {string[]} args the node arguments: a script and its flags
+ * @param {object} [options]
+ * @param {Record<string, string>} [options.env] added to this process's environment
+ * @param {string} [options.name] for error messages
+ * @param {number} [options.stopTimeoutMs] how long a SIGTERM may take (default 5 s)
+ * @returns {Promise<ServerProcess>}
  */
-export async function startEndpointProcess(cliPath, args) {
-  if (!existsSync(cliPath)) {
-    throw new Error(`${cliPath} is missing: build it first (npx nx build @kinesis-kit/local)`);
-  }
-  const child = spawn(process.execPath, [cliPath, '--port', '0', '--quiet', ...args], {
+export async function startServerProcess(args, options = {}) {
+  const { env = {}, name = args[0] ?? 'server', stopTimeoutMs = 5000 } = options;
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   children.add(child);
   const exited = new Promise((resolve) => {
@@ -58,14 +62,14 @@ export async function startEndpointProcess(cliPath, args) {
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
     await exited;
     clearTimeout(timer);
   };
   try {
     const url = await new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new Error(`the endpoint did not start within ${START_TIMEOUT_MS} ms:\n${tail()}`));
+        reject(new Error(`${name} did not start within ${START_TIMEOUT_MS} ms:\n${tail()}`));
       }, START_TIMEOUT_MS);
       child.stdout.on('data', () => {
         const match = READY_LINE.exec(output);
@@ -75,7 +79,7 @@ export async function startEndpointProcess(cliPath, args) {
       });
       exited.then((how) => {
         clearTimeout(timer);
-        reject(new Error(`the endpoint exited (${how}) before it was ready:\n${tail()}`));
+        reject(new Error(`${name} exited (${how}) before it was ready:\n${tail()}`));
       });
     });
     return { url, pid: /** @type {number} */ (child.pid), tail, stop };
@@ -86,7 +90,23 @@ export async function startEndpointProcess(cliPath, args) {
 }
 
 /**
- * Kills the endpoints still running when the benchmark ends: on exit, and on SIGINT or SIGTERM
+ * Starts `node <cliPath> --port 0 --quiet ...args` (the local endpoint) and waits until it
+ * listens.
+ * @param {string} cliPath the built CLI of `@kinesis-kit/local`
+ * @param {string[]} args more flags, e.g. `['--limits', 'aws']`
+ * @returns {Promise<EndpointProcess>}
+ */
+export function startEndpointProcess(cliPath, args) {
+  if (!existsSync(cliPath)) {
+    throw new Error(`${cliPath} is missing: build it first (npx nx build @kinesis-kit/local)`);
+  }
+  return startServerProcess([cliPath, '--port', '0', '--quiet', ...args], {
+    name: 'the endpoint',
+  });
+}
+
+/**
+ * Kills the servers still running when the benchmark ends: on exit, and on SIGINT or SIGTERM
  * (then exits 130 or 143).
  * @param {(line: string) => void} log
  */

@@ -4,7 +4,11 @@
 
 export { parseBenchArgs, runMain } from './cli.js';
 export { startCpuMeter } from './cpu.js';
-export { killEndpointProcessesOnExit, startEndpointProcess } from './endpoint-process.js';
+export {
+  killEndpointProcessesOnExit,
+  startEndpointProcess,
+  startServerProcess,
+} from './endpoint-process.js';
 export { finishRun } from './finish.js';
 export {
   describeMachine,

@@ -3,11 +3,10 @@
  * `startEndpointProcess`, limits off, the stream `visits` with 16 shards) and the measured server
  * (`src/server.js`), each with an event loop of its own.
  */
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEndpointProcess } from '@kinesis-kit/bench-harness';
+import { startEndpointProcess, startServerProcess } from '@kinesis-kit/bench-harness';
 
 const manifest = createRequire(import.meta.url).resolve('@kinesis-kit/local/package.json');
 const ENDPOINT_CLI = join(dirname(manifest), 'dist', 'cli.js');
@@ -34,75 +33,18 @@ export function startEndpoint() {
   ]);
 }
 
-/** How long a server may take to print its ready line. */
-const START_TIMEOUT_MS = 30_000;
-
-/** @type {Set<import('node:child_process').ChildProcess>} */
-const children = new Set();
-process.once('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
-
-/**
- * @typedef {object} ServerProcess
- * @property {string} url `http://127.0.0.1:PORT`
- * @property {number} pid
- * @property {() => Promise<void>} stop SIGTERM (the gateway finishes and flushes), then SIGKILL
- *   after 10 s
- */
-
 /**
  * Starts `node src/server.js <subject> ...args` and waits for its ready line.
  * @param {string} subject
  * @param {string[]} args
  * @param {Record<string, string>} env added to this process's environment
- * @returns {Promise<ServerProcess>}
+ * @returns {Promise<import('@kinesis-kit/bench-harness').ServerProcess>}
  */
-export async function startServer(subject, args, env) {
-  const child = spawn(process.execPath, [SERVER, subject, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
+export function startServer(subject, args, env) {
+  // The gateway finishes its requests and flushes its producer on SIGTERM: give it 10 s.
+  return startServerProcess([SERVER, subject, ...args], {
+    env,
+    name: subject,
+    stopTimeoutMs: 10_000,
   });
-  children.add(child);
-  const exited = new Promise((resolve) => {
-    child.once('exit', (code, signal) => {
-      children.delete(child);
-      resolve(signal ? `signal ${signal}` : `code ${code}`);
-    });
-  });
-  let output = '';
-  const keep = (/** @type {Buffer} */ chunk) => {
-    output = (output + chunk.toString()).slice(-4000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  try {
-    const url = await new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`${subject} did not start in ${START_TIMEOUT_MS} ms:\n${output}`)),
-        START_TIMEOUT_MS,
-      );
-      child.stdout.on('data', () => {
-        const match = /listening on (http:\/\/\S+)/.exec(output);
-        if (!match) return;
-        clearTimeout(timer);
-        resolve(match[1]);
-      });
-      exited.then((how) => {
-        clearTimeout(timer);
-        reject(new Error(`${subject} exited (${how}) before it was ready:\n${output}`));
-      });
-    });
-    return { url, pid: /** @type {number} */ (child.pid), stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
 }
