@@ -1,4 +1,4 @@
-export { mulberry32, urlCatalogue, ZipfSampler } from './catalogue.js';
+export { urlCatalogue, ZipfSampler } from './catalogue.js';
 export { type CliSettings, parseCliArgs, USAGE, UsageError } from './cli-args.js';
 export { CountingConsumer, type CountingConsumerOptions } from './counting-consumer.js';
 export { DashboardServer, type DashboardSource } from './dashboard/server.js';

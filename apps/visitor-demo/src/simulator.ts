@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type Logger, RateCounter, silentLogger } from '@kinesis-kit/records';
-import { mulberry32, urlCatalogue, ZipfSampler } from './catalogue.js';
+import { type Logger, RateCounter, seededRandom, silentLogger } from '@kinesis-kit/records';
+import { urlCatalogue, ZipfSampler } from './catalogue.js';
 import { DEFAULTS } from './defaults.js';
 import type { Ledger, LedgerVisit } from './ledger.js';
 
@@ -93,7 +93,7 @@ export class Simulator {
       maxInFlight: options.maxInFlight ?? DEFAULTS.simulatorMaxInFlight,
     };
     this.#logger = options.logger ?? silentLogger;
-    this.#random = mulberry32(options.seed ?? randomBytes(4).readUInt32LE(0));
+    this.#random = seededRandom(options.seed ?? randomBytes(4).readUInt32LE(0));
     this.#urls = urlCatalogue(this.#options.urlCount);
     this.#sampler = new ZipfSampler(this.#urls.length, this.#options.zipfExponent, this.#random);
   }

@@ -1,6 +1,7 @@
 import { validateVisits } from '@kinesis-kit/ingest-gateway';
+import { seededRandom } from '@kinesis-kit/records';
 import { describe, expect, it } from 'vitest';
-import { mulberry32, urlCatalogue, ZipfSampler } from '../src/index.js';
+import { urlCatalogue, ZipfSampler } from '../src/index.js';
 
 describe('the simulated catalogue', () => {
   it('has distinct URLs that the gateway accepts', () => {
@@ -12,7 +13,7 @@ describe('the simulated catalogue', () => {
 
   it('draws ranks with Zipf popularity, the same ones for the same seed', () => {
     const draw = (seed: number) => {
-      const sampler = new ZipfSampler(100, 1, mulberry32(seed));
+      const sampler = new ZipfSampler(100, 1, seededRandom(seed));
       return Array.from({ length: 20_000 }, () => sampler.next());
     };
     const ranks = draw(7);

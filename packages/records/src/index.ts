@@ -43,6 +43,7 @@ export type {
 export { backoffMs } from './runtime/backoff.js';
 export { type ClassifiedError, classifyError } from './runtime/classify-error.js';
 export { RateCounter } from './runtime/rate-counter.js';
+export { seededRandom } from './runtime/seeded-random.js';
 export { type Listener, TypedEvents } from './runtime/typed-events.js';
 export { ShardMap } from './shard-map.js';
 export { type RecordLimits, type RecordSize, validateUserRecord } from './validate.js';

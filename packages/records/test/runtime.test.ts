@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, classifyError, RateCounter, TypedEvents } from '../src/index.js';
+import { backoffMs, classifyError, RateCounter, seededRandom, TypedEvents } from '../src/index.js';
 
 describe('backoffMs', () => {
   it('waits between half and all of initial × 2^(attempt-1), capped', () => {
@@ -89,5 +89,17 @@ describe('RateCounter', () => {
     expect(counter.perSecond(3_000)).toBe(15);
     // Much later every bucket has been cleared.
     expect(counter.perSecond(60_000)).toBe(0);
+  });
+});
+
+describe('seededRandom', () => {
+  it('gives the same numbers in [0, 1) for the same seed, others for another', () => {
+    const take = (seed: number) => Array.from({ length: 1000 }, seededRandom(seed));
+    const first = take(42);
+    expect(take(42)).toEqual(first);
+    expect(take(43)).not.toEqual(first);
+    expect(first.every((value) => value >= 0 && value < 1)).toBe(true);
+    // Spread over the interval, not stuck.
+    expect(new Set(first.map((value) => Math.floor(value * 10))).size).toBe(10);
   });
 });

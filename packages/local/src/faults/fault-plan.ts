@@ -1,3 +1,4 @@
+import { seededRandom } from '@kinesis-kit/records';
 import { LocalKinesisError } from '../errors.js';
 import { API_SHAPES } from '../protocol/api-shapes.js';
 
@@ -147,18 +148,6 @@ export function validateFaultPlan(value: unknown, prefix = 'faults'): FaultPlan 
   return { ...(seed === undefined ? {} : { seed: seed as number }), rules: checked };
 }
 
-/** mulberry32: a tiny, fast 32-bit PRNG; plenty for picking faults, and reproducible. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The faults decided for one request. */
 export interface FaultDecision {
   readonly latencyMs: number;
@@ -182,7 +171,7 @@ export class FaultInjector {
     const seed = plan.seed ?? Math.floor(Math.random() * 2 ** 32);
     this.plan = { seed, rules: plan.rules };
     // Seeds above 32 bits fold their high part in, so that they still differ.
-    this.#random = mulberry32((seed % 2 ** 32) ^ Math.floor(seed / 2 ** 32));
+    this.#random = seededRandom((seed % 2 ** 32) ^ Math.floor(seed / 2 ** 32));
   }
 
   /**

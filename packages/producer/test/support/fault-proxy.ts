@@ -9,6 +9,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { seededRandom } from '@kinesis-kit/records';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { credentials } from './local.js';
 
@@ -90,18 +91,6 @@ const DROPPED_RESPONSE_HEADERS = new Set([
   'content-length',
   'x-amz-crc32',
 ]);
-
-/** mulberry32: a tiny PRNG whose whole state is one 32-bit number. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Starts a proxy on 127.0.0.1 (a free port) that forwards each request to `upstream` and its

@@ -28,18 +28,6 @@ export function makeRecords(count: number, bytes = 16): { data: Uint8Array }[] {
   }));
 }
 
-/** A seeded generator (mulberry32), so that a failing run can be repeated. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Sorted copies, for comparing collections as multisets. */
 export const sorted = (values: Iterable<string>): string[] => [...values].sort();
 
@@ -81,3 +69,5 @@ export class Gate {
     for (const release of this.#waiting.splice(0)) release();
   }
 }
+
+export { seededRandom } from '@kinesis-kit/records';
