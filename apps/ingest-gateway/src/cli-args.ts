@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { integerFlag, parseFlags, UsageError, usesAws } from './cli-support.js';
 import { DEFAULTS } from './defaults.js';
 
 /** What the command line asks for. */
@@ -26,26 +26,15 @@ export const USAGE = `Usage: kinesis-kit-ingest-gateway --stream <name> [options
   --body-limit-bytes <n>   largest request body (default ${DEFAULTS.bodyLimitBytes})
   --help                   print this help`;
 
-/** A command line the CLI cannot run; the message says why. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-function integer(
-  name: string,
-  text: string | undefined,
-  min: number,
-  max: number,
-): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) {
-    throw new UsageError(
-      `--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`,
-    );
-  }
-  return value;
-}
+const FLAGS = {
+  stream: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'create-stream': { type: 'string' },
+  aws: { type: 'boolean' },
+  'body-limit-bytes': { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
 
 /**
  * Reads the command line; `env` is consulted only for `AWS_ENDPOINT_URL_KINESIS`, which selects
@@ -55,42 +44,22 @@ export function parseCliArgs(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): CliSettings | undefined {
-  let values: ReturnType<typeof parse>['values'];
-  try {
-    values = parse(argv).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = parseFlags(argv, FLAGS);
   if (values.help) return undefined;
   const stream = values.stream;
   if (stream === undefined || stream === '') throw new UsageError('--stream <name> is required');
-  const aws = values.aws === true || (env.AWS_ENDPOINT_URL_KINESIS ?? '') !== '';
-  const shards = integer('create-stream', values['create-stream'], 1, 10_000);
+  const aws = usesAws(values.aws, env);
+  const shards = integerFlag('create-stream', values['create-stream'], 1, 10_000);
   return {
     stream,
     host: values.host ?? DEFAULTS.host,
-    port: integer('port', values.port, 0, 65_535) ?? DEFAULTS.port,
+    port: integerFlag('port', values.port, 0, 65_535) ?? DEFAULTS.port,
     createStreamShards: shards ?? (aws ? undefined : 1),
     aws,
     bodyLimitBytes:
-      integer('body-limit-bytes', values['body-limit-bytes'], 1, 1024 * 1024 * 1024) ??
+      integerFlag('body-limit-bytes', values['body-limit-bytes'], 1, 1024 * 1024 * 1024) ??
       DEFAULTS.bodyLimitBytes,
   };
 }
 
-function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    strict: true,
-    allowPositionals: false,
-    options: {
-      stream: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'create-stream': { type: 'string' },
-      aws: { type: 'boolean' },
-      'body-limit-bytes': { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
-}
+export { UsageError };

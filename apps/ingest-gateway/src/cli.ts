@@ -1,29 +1,11 @@
 #!/usr/bin/env node
-import {
-  CreateStreamCommand,
-  DescribeStreamSummaryCommand,
-  KinesisClient,
-} from '@aws-sdk/client-kinesis';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { consoleLogger as logger } from '@kinesis-kit/records';
-import { type CliSettings, parseCliArgs, USAGE, UsageError } from './cli-args.js';
+import { type CliSettings, parseCliArgs, USAGE } from './cli-args.js';
+import { ensureStream, runCli } from './cli-support.js';
 import { createIngestGateway } from './gateway.js';
 
-/** How long `--create-stream` waits for the stream to become ACTIVE on AWS. */
-const STREAM_ACTIVE_TIMEOUT_MS = 5 * 60_000;
-
-async function main(): Promise<void> {
-  let settings: CliSettings | undefined;
-  try {
-    settings = parseCliArgs(process.argv.slice(2), process.env);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  if (settings === undefined) {
-    console.log(USAGE);
-    return;
-  }
+async function main(settings: CliSettings): Promise<void> {
   const cleanups: (() => Promise<void> | void)[] = [];
   let client: KinesisClient;
   if (settings.aws) {
@@ -31,7 +13,10 @@ async function main(): Promise<void> {
     client = new KinesisClient({ maxAttempts: 1 });
     cleanups.push(() => client.destroy());
     if (settings.createStreamShards !== undefined) {
-      await createStream(client, settings.stream, settings.createStreamShards);
+      await ensureStream(client, settings.stream, {
+        createShards: settings.createStreamShards,
+        logger,
+      });
     }
   } else {
     // Only the no-AWS mode needs the local endpoint: load it on demand.
@@ -81,30 +66,4 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-async function createStream(client: KinesisClient, streamName: string, shards: number) {
-  try {
-    await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: shards }));
-    console.log(`creating stream ${streamName} with ${shards} shards`);
-  } catch (error) {
-    if ((error as Error).name !== 'ResourceInUseException') throw error;
-  }
-  const deadline = Date.now() + STREAM_ACTIVE_TIMEOUT_MS;
-  for (;;) {
-    const { StreamDescriptionSummary } = await client.send(
-      new DescribeStreamSummaryCommand({ StreamName: streamName }),
-    );
-    const status = StreamDescriptionSummary?.StreamStatus;
-    if (status === 'ACTIVE' || status === 'UPDATING') return;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `stream ${streamName} is still ${status} after ${STREAM_ACTIVE_TIMEOUT_MS} ms`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-}
-
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exit(1);
-});
+runCli({ usage: USAGE, parse: parseCliArgs, main });

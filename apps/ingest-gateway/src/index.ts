@@ -1,3 +1,11 @@
+export {
+  ensureStream,
+  integerFlag,
+  parseFlags,
+  runCli,
+  UsageError,
+  usesAws,
+} from './cli-support.js';
 export { DEFAULTS } from './defaults.js';
 export { IngestGatewayError, IngestGatewayErrorCode, STATUS_OF_CODE } from './errors.js';
 export {

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { integerFlag, parseFlags, UsageError, usesAws } from '@kinesis-kit/ingest-gateway';
 import { DEFAULTS } from './defaults.js';
 
 /** What the command line asks for. */
@@ -45,27 +45,6 @@ Simulated visitors → ingest gateway → Kinesis stream → counting consumer �
 
 Ctrl-C stops cleanly and prints the reconciliation: sent vs counted, missing and duplicates.`;
 
-/** A command line the CLI cannot run; the message says why. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-function integer(
-  name: string,
-  text: string | undefined,
-  min: number,
-  max: number,
-): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) {
-    throw new UsageError(
-      `--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`,
-    );
-  }
-  return value;
-}
-
 /**
  * `--urls`: at most the URLs the counter tracks (`maxTrackedUrls`). Visits of further URLs are
  * counted only as overflow, under no URL, so a reconciliation per URL could never come out exact.
@@ -77,8 +56,25 @@ function urlCount(text: string | undefined): number {
       `--urls must be at most ${max}, the URLs the counter tracks (visits of further URLs could not be reconciled per URL), got ${text}`,
     );
   }
-  return integer('urls', text, 1, max) ?? DEFAULTS.urlCount;
+  return integerFlag('urls', text, 1, max) ?? DEFAULTS.urlCount;
 }
+
+const FLAGS = {
+  port: { type: 'string' },
+  'gateway-port': { type: 'string' },
+  host: { type: 'string' },
+  rate: { type: 'string' },
+  urls: { type: 'string' },
+  duration: { type: 'string' },
+  'data-dir': { type: 'string' },
+  stream: { type: 'string' },
+  shards: { type: 'string' },
+  aws: { type: 'boolean' },
+  'create-stream': { type: 'boolean' },
+  'no-simulator': { type: 'boolean' },
+  seed: { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
 
 /**
  * Reads the command line; `env` is consulted only for `AWS_ENDPOINT_URL_KINESIS`, which selects
@@ -88,14 +84,9 @@ export function parseCliArgs(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): CliSettings | undefined {
-  let values: ReturnType<typeof parse>['values'];
-  try {
-    values = parse(argv).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = parseFlags(argv, FLAGS);
   if (values.help) return undefined;
-  const aws = values.aws === true || (env.AWS_ENDPOINT_URL_KINESIS ?? '') !== '';
+  const aws = usesAws(values.aws, env);
   const streamName = values.stream ?? DEFAULTS.streamName;
   if (!/^[a-zA-Z0-9_.-]{1,128}$/.test(streamName)) {
     throw new UsageError(
@@ -104,42 +95,21 @@ export function parseCliArgs(
   }
   if (values['data-dir'] === '') throw new UsageError('--data-dir must not be empty');
   return {
-    port: integer('port', values.port, 0, 65_535) ?? DEFAULTS.port,
-    gatewayPort: integer('gateway-port', values['gateway-port'], 0, 65_535) ?? DEFAULTS.gatewayPort,
+    port: integerFlag('port', values.port, 0, 65_535) ?? DEFAULTS.port,
+    gatewayPort:
+      integerFlag('gateway-port', values['gateway-port'], 0, 65_535) ?? DEFAULTS.gatewayPort,
     host: values.host ?? DEFAULTS.host,
-    ratePerSec: integer('rate', values.rate, 1, 1_000_000) ?? DEFAULTS.ratePerSec,
+    ratePerSec: integerFlag('rate', values.rate, 1, 1_000_000) ?? DEFAULTS.ratePerSec,
     urlCount: urlCount(values.urls),
-    durationSeconds: integer('duration', values.duration, 1, 31_536_000),
+    durationSeconds: integerFlag('duration', values.duration, 1, 31_536_000),
     dataDir: values['data-dir'],
     streamName,
-    shardCount: integer('shards', values.shards, 1, 500) ?? DEFAULTS.shardCount,
+    shardCount: integerFlag('shards', values.shards, 1, 500) ?? DEFAULTS.shardCount,
     aws,
     createStream: values['create-stream'] === true,
     simulator: values['no-simulator'] !== true,
-    seed: integer('seed', values.seed, 0, 4_294_967_295),
+    seed: integerFlag('seed', values.seed, 0, 4_294_967_295),
   };
 }
 
-function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    strict: true,
-    allowPositionals: false,
-    options: {
-      port: { type: 'string' },
-      'gateway-port': { type: 'string' },
-      host: { type: 'string' },
-      rate: { type: 'string' },
-      urls: { type: 'string' },
-      duration: { type: 'string' },
-      'data-dir': { type: 'string' },
-      stream: { type: 'string' },
-      shards: { type: 'string' },
-      aws: { type: 'boolean' },
-      'create-stream': { type: 'boolean' },
-      'no-simulator': { type: 'boolean' },
-      seed: { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
-}
+export { UsageError };

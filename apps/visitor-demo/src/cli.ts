@@ -1,23 +1,12 @@
 #!/usr/bin/env node
 import { fileURLToPath } from 'node:url';
+import { runCli } from '@kinesis-kit/ingest-gateway';
 import { KinesisKitError, consoleLogger as logger } from '@kinesis-kit/records';
-import { type CliSettings, parseCliArgs, USAGE, UsageError } from './cli-args.js';
+import { type CliSettings, parseCliArgs, USAGE } from './cli-args.js';
 import { startVisitorDemo } from './demo.js';
 import { formatSummary } from './summary.js';
 
-async function main(): Promise<void> {
-  let settings: CliSettings | undefined;
-  try {
-    settings = parseCliArgs(process.argv.slice(2), process.env);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  if (settings === undefined) {
-    console.log(USAGE);
-    return;
-  }
+async function main(settings: CliSettings): Promise<void> {
   // dist/cli.js → the app's own folder, whatever the working directory.
   const dataDir = settings.dataDir ?? fileURLToPath(new URL('../.data/', import.meta.url));
   const demo = await startVisitorDemo({
@@ -73,14 +62,14 @@ async function main(): Promise<void> {
   process.exit(exact ? 0 : 1);
 }
 
-main().catch((error: unknown) => {
+/** Ours (KinesisKitError) with a message that says what to do: no stack trace. */
+function describe(error: unknown): string {
   if (error instanceof KinesisKitError) {
-    // Ours, with a message that says what to do: no stack trace.
     const hint =
       error.code === 'ListenFailed' ? ' (pick other ports with --port / --gateway-port)' : '';
-    console.error(`${error.name}: ${error.message}${hint}`);
-  } else {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    return `${error.name}: ${error.message}${hint}`;
   }
-  process.exit(1);
-});
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+runCli({ usage: USAGE, parse: parseCliArgs, main, describe });

@@ -1,11 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  CreateStreamCommand,
-  DescribeStreamSummaryCommand,
-  KinesisClient,
-} from '@aws-sdk/client-kinesis';
-import { createIngestGateway, type IngestGateway } from '@kinesis-kit/ingest-gateway';
+import { DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
+import { createIngestGateway, ensureStream, type IngestGateway } from '@kinesis-kit/ingest-gateway';
 import type { LocalKinesis } from '@kinesis-kit/local';
 import { type Logger, silentLogger } from '@kinesis-kit/records';
 import { CountingConsumer } from './counting-consumer.js';
@@ -224,7 +220,17 @@ export async function startVisitorDemo(options: VisitorDemoOptions): Promise<Vis
         cleanups.push(() => owned.destroy());
         client = owned;
       }
-      await ensureStream(client, streamName, shardCount, options.createStream ?? false, logger);
+      await ensureStream(client, streamName, {
+        createShards: options.createStream ? shardCount : undefined,
+        logger,
+      }).catch((error: unknown) => {
+        if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+        throw new VisitorDemoError(
+          'StreamNotFound',
+          `stream ${streamName} does not exist: create it, or pass --create-stream`,
+          { cause: error },
+        );
+      });
       ({ endpoint, region } = await endpointOf(client));
       // Counts of another Kinesis must not mix with the local endpoint's, nor with those of
       // another region or endpoint.
@@ -357,44 +363,6 @@ function stateDirName(endpoint: string, region: string): string {
   const safe = (text: string) => text.replace(/[^a-zA-Z0-9.-]+/g, '_').replace(/^[._]+/, '');
   if (endpoint === 'default') return safe(region) || 'region';
   return `${safe(region)}@${safe(endpoint.replace(/^[a-z]+:\/\//, ''))}`;
-}
-
-async function ensureStream(
-  client: KinesisClient,
-  streamName: string,
-  shardCount: number,
-  create: boolean,
-  logger: Logger,
-): Promise<void> {
-  const deadline = Date.now() + 5 * 60_000;
-  let created = false;
-  for (;;) {
-    try {
-      const { StreamDescriptionSummary } = await client.send(
-        new DescribeStreamSummaryCommand({ StreamName: streamName }),
-      );
-      const status = StreamDescriptionSummary?.StreamStatus;
-      if (status === 'ACTIVE' || status === 'UPDATING') return;
-    } catch (error) {
-      if ((error as Error).name !== 'ResourceNotFoundException') throw error;
-      if (!create) {
-        throw new VisitorDemoError(
-          'StreamNotFound',
-          `stream ${streamName} does not exist: create it, or pass --create-stream`,
-          { cause: error },
-        );
-      }
-      if (!created) {
-        await client.send(
-          new CreateStreamCommand({ StreamName: streamName, ShardCount: shardCount }),
-        );
-        created = true;
-        logger.info(`creating stream ${streamName} with ${shardCount} shards`);
-      }
-    }
-    if (Date.now() > deadline) throw new Error(`stream ${streamName} did not become ACTIVE`);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
 }
 
 interface RunningDemoParts {
