@@ -29,11 +29,10 @@ async function main() {
   runProtocol(scenarios, protocol, log);
 
   const results = buildResults(scenarios, protocol, new Date());
-  log('');
-  log(toTable(results));
   await finishRun({
     quick,
     results,
+    printed: [toTable(results)],
     shapeProblems: () =>
       codecShapeProblems(results, {
         scenarios: scenarios.map((scenario) => scenario.name),

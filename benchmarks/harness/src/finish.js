@@ -1,5 +1,5 @@
 /**
- * The end of a run: a --quick run checks that the results have the expected shape and writes
+ * The end of a run: what it prints (its table, its verdicts); then a --quick run checks that the results have the expected shape and writes
  * nothing; a full run writes the result files (and any extra ones, such as a chart).
  */
 import { writeResults } from './results.js';
@@ -12,11 +12,25 @@ import { writeResults } from './results.js';
  * @param {() => string[]} run.shapeProblems what is wrong with the results' shape (quick runs)
  * @param {(results: R) => string} run.toMarkdown the report (full runs)
  * @param {(line: string) => void} run.log
+ * @param {string[]} [run.printed] what to show first, each after a blank line (the table, the
+ *   goals' verdicts), quick or full
  * @param {(results: R) => Record<string, string>} [run.extraFiles] more files of a full run,
  *   by extension (e.g. `{ svg: chart }`), written next to the JSON and the report
  * @returns {Promise<void>} rejects, listing the problems, when a quick run's shape is wrong
  */
-export async function finishRun({ quick, results, shapeProblems, toMarkdown, log, extraFiles }) {
+export async function finishRun({
+  quick,
+  results,
+  shapeProblems,
+  toMarkdown,
+  log,
+  extraFiles,
+  printed = [],
+}) {
+  for (const text of printed) {
+    log('');
+    log(text);
+  }
   if (quick) {
     const problems = shapeProblems();
     if (problems.length !== 0) {

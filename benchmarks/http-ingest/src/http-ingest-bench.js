@@ -88,13 +88,10 @@ async function main() {
     protocol,
     elapsedMs: performance.now() - started,
   });
-  log('');
-  log(toTable(results));
-  log('');
-  log(toVerdict(results));
   await finishRun({
     quick,
     results,
+    printed: [toTable(results), toVerdict(results)],
     log,
     toMarkdown,
     extraFiles: (r) => ({ svg: toChart(r) }),

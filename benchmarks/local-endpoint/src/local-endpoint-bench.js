@@ -73,13 +73,10 @@ async function main() {
     await cleanUp();
   }
 
-  log('');
-  log(toTable(results));
-  log('');
-  log(toVerdict(results));
   await finishRun({
     quick,
     results,
+    printed: [toTable(results), toVerdict(results)],
     shapeProblems: () =>
       localEndpointShapeProblems(results, {
         scenarios: scenarios.map((scenario) => scenario.name),

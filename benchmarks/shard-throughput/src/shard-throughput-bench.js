@@ -57,10 +57,6 @@ async function main() {
     provenance,
   });
 
-  log('');
-  log(toTable(results));
-  log('');
-  log(toVerdict(results));
   /** @type {Record<string, { scenarios: string[], subjects: string[] }>} */
   const families = {};
   for (const family of /** @type {const} */ (['aggregated', 'plain'])) {
@@ -76,6 +72,7 @@ async function main() {
   await finishRun({
     quick,
     results,
+    printed: [toTable(results), toVerdict(results)],
     shapeProblems: () => shardThroughputShapeProblems(results, { families, runs: protocol.runs }),
     toMarkdown,
     extraFiles: (r) => ({ svg: toChart(r) }),

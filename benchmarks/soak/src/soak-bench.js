@@ -266,13 +266,10 @@ async function main() {
     ],
     scenarios,
   };
-  log('');
-  log(toTable(results));
-  for (const goal of results.goals)
-    log(`- ${goal.met ? 'MET' : 'NOT MET'}: ${goal.goal}: ${goal.detail.join('; ')}`);
   await finishRun({
     quick,
     results,
+    printed: [toTable(results), toVerdict(results)],
     log,
     toMarkdown,
     shapeProblems: () => [
@@ -321,6 +318,16 @@ function toTable(results) {
 }
 
 /** @param {any} results */
+function toVerdict(results) {
+  return results.goals
+    .map(
+      (/** @type {any} */ goal) =>
+        `- ${goal.met ? 'MET' : 'NOT MET'}: ${goal.goal}: ${goal.detail.join('; ')}`,
+    )
+    .join('\n');
+}
+
+/** @param {any} results */
 function toMarkdown(results) {
   const p = results.protocol;
   return `# Soak: producer → local endpoint → consumer, memory over time
@@ -338,7 +345,7 @@ Delivery: ${results.goals[1].detail[0]}.
 
 ## Goals
 
-${results.goals.map((/** @type {any} */ goal) => `- ${goal.met ? 'MET' : 'NOT MET'}: ${goal.goal}: ${goal.detail.join('; ')}`).join('\n')}
+${toVerdict(results)}
 `;
 }
 
