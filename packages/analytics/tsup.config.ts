@@ -1,0 +1,3 @@
+import { defineLibraryConfig } from '../../tsup.shared.js';
+
+export default defineLibraryConfig();
