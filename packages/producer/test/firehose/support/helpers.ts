@@ -1,5 +1,5 @@
 import { afterEach, beforeEach } from 'vitest';
-import { FirehoseTestServer } from './firehose-server.js';
+import { FirehoseTestServer } from '../../../../../tools/testing/firehose-server.js';
 
 /** A fresh Firehose test server and client for each test of a file. */
 export function useFirehoseServer() {
