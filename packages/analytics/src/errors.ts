@@ -20,6 +20,8 @@ export const AnalyticsErrorCode = {
   InvalidOption: 'InvalidOption',
   /** A sink failed to take result rows (after its own retries). */
   SinkFailed: 'SinkFailed',
+  /** A sink was written to after `close()`. */
+  SinkClosed: 'SinkClosed',
 } as const;
 export type AnalyticsErrorCode = (typeof AnalyticsErrorCode)[keyof typeof AnalyticsErrorCode];
 
