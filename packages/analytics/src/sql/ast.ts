@@ -238,7 +238,10 @@ export interface WindowSpec {
   readonly kind: 'window-spec';
   readonly partitionBy: readonly Expr[];
   readonly orderBy?: Expr;
-  /** `RANGE` with an interval (time-based) or `ROWS` with a row count. */
+  /** `ORDER BY x DESC` (e.g. `ROW_NUMBER() OVER (... ORDER BY cnt DESC)` in a Top-N); absent = ascending. */
+  readonly descending?: boolean;
+  /** `RANGE` with an interval (time-based) or `ROWS` with a row count. No frame, or `UNBOUNDED
+   * PRECEDING`, parses to `ROWS` with `preceding: Infinity` (every earlier row). */
   readonly frame:
     | { readonly unit: 'RANGE'; readonly preceding: IntervalExpr }
     | { readonly unit: 'ROWS'; readonly preceding: number };
@@ -344,7 +347,10 @@ export interface SelectStatement {
 /** A column in `CREATE [OR REPLACE] STREAM` / `CREATE TABLE`. */
 export interface ColumnDefinition {
   readonly name: Identifier;
+  /** For a computed column: `ANY` (the planner types it from `computed`). */
   readonly type: TypeName;
+  /** Flink computed column `name AS expr`, e.g. `ROWTIME AS PROCTIME()`. */
+  readonly computed?: Expr;
   readonly position: SourcePosition;
 }
 
