@@ -1,0 +1,341 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Accumulator } from '../../src/aggregates/aggregate-function.js';
+import { InvalidOptionError } from '../../src/errors.js';
+import type { AggregateSlot } from '../../src/runtime/aggregate-slot.js';
+import type { LateRow } from '../../src/runtime/late-row.js';
+import { SessionAggregation } from '../../src/runtime/session-aggregation.js';
+import { WindowAggregation } from '../../src/runtime/window-aggregation.js';
+import type { WindowResult } from '../../src/runtime/window-result.js';
+
+let merges = 0;
+class CountAcc implements Accumulator {
+  n = 0;
+  add(): void {
+    this.n++;
+  }
+  merge(other: Accumulator): void {
+    merges++;
+    this.n += (other as CountAcc).n;
+  }
+  result(): unknown {
+    return this.n;
+  }
+}
+class SumAcc implements Accumulator {
+  s = 0;
+  add(v: unknown): void {
+    this.s += v as number;
+  }
+  merge(other: Accumulator): void {
+    this.s += (other as SumAcc).s;
+  }
+  result(): unknown {
+    return this.s;
+  }
+}
+class ExtremeAcc implements Accumulator {
+  m: number | null = null;
+  constructor(readonly pick: (a: number, b: number) => number) {}
+  add(v: unknown): void {
+    this.m = this.m === null ? (v as number) : this.pick(this.m, v as number);
+  }
+  merge(other: Accumulator): void {
+    const o = (other as ExtremeAcc).m;
+    if (o !== null) this.add(o);
+  }
+  result(): unknown {
+    return this.m;
+  }
+}
+
+interface Ev {
+  readonly t: number;
+  readonly k: string;
+  readonly v: number;
+  readonly id: number;
+}
+
+const slots: AggregateSlot<Ev>[] = [
+  { create: () => new CountAcc(), argOf: () => null },
+  { create: () => new SumAcc(), argOf: (e) => e.v },
+  { create: () => new ExtremeAcc(Math.min), argOf: (e) => e.v },
+  { create: () => new ExtremeAcc(Math.max), argOf: (e) => e.v },
+];
+
+function harness(gapMs: number, allowedLatenessMs = 0) {
+  const results: WindowResult[] = [];
+  const late: LateRow<Ev>[] = [];
+  const agg = new WindowAggregation<Ev>({
+    window: { kind: 'session', gapMs },
+    timeOf: (e) => e.t,
+    keyOf: (e) => e.k,
+    keyValuesOf: (e) => [e.k],
+    aggregates: slots,
+    allowedLatenessMs,
+    emit: (rs) => results.push(...rs),
+    late: (rs) => late.push(...rs),
+  });
+  return { agg, results, late };
+}
+
+type Harness = ReturnType<typeof harness>;
+
+function run(h: Harness, batches: Ev[][], boundMs: number): void {
+  let maxSeen = Number.NEGATIVE_INFINITY;
+  for (const batch of batches) {
+    h.agg.process(batch);
+    for (const e of batch) maxSeen = Math.max(maxSeen, e.t);
+    h.agg.advanceWatermark(maxSeen - boundMs);
+  }
+  h.agg.finish();
+}
+
+/** Sessions by brute force: per key, sort by time and cut where rows are `gap` or more apart. */
+function bruteForceSessions(rows: readonly Ev[], gap: number): Map<string, unknown[]> {
+  const out = new Map<string, unknown[]>();
+  for (const k of new Set(rows.map((r) => r.k))) {
+    const sorted = rows.filter((r) => r.k === k).sort((a, b) => a.t - b.t);
+    let session: Ev[] = [];
+    const close = () => {
+      const vs = session.map((r) => r.v);
+      const start = (session[0] as Ev).t;
+      const end = (session[session.length - 1] as Ev).t + gap;
+      out.set(`${start}/${end}/${k}`, [
+        session.length,
+        vs.reduce((a, b) => a + b, 0),
+        Math.min(...vs),
+        Math.max(...vs),
+      ]);
+    };
+    for (const r of sorted) {
+      const previous = session[session.length - 1];
+      if (previous !== undefined && r.t - previous.t >= gap) {
+        close();
+        session = [];
+      }
+      session.push(r);
+    }
+    close();
+  }
+  return out;
+}
+
+/** Latest emission per (session, key), minus sessions a later merge swallowed. */
+function currentSessions(results: readonly WindowResult[]): Map<string, unknown[]> {
+  const latest = new Map<string, WindowResult>();
+  for (const r of results)
+    latest.set(`${r.windowStart}/${r.windowEnd}/${String(r.keyValues[0])}`, r);
+  const all = [...latest.values()];
+  const kept = all.filter(
+    (r) =>
+      !all.some(
+        (o) =>
+          o !== r &&
+          o.keyValues[0] === r.keyValues[0] &&
+          o.windowStart <= r.windowStart &&
+          r.windowEnd <= o.windowEnd,
+      ),
+  );
+  return new Map(
+    kept.map((r) => [`${r.windowStart}/${r.windowEnd}/${String(r.keyValues[0])}`, [...r.values]]),
+  );
+}
+
+function streamArb(boundMs: number, maxDelayMs: number): fc.Arbitrary<Ev[][]> {
+  const row = fc.record({
+    t: fc.integer({ min: 0, max: 300 }),
+    k: fc.constantFrom('a', 'b', 'c'),
+    v: fc.integer({ min: -50, max: 50 }),
+    delay: fc.oneof(
+      fc.integer({ min: 0, max: boundMs - 1 }),
+      fc.integer({ min: 0, max: Math.max(maxDelayMs, boundMs - 1) }),
+    ),
+  });
+  return fc
+    .tuple(fc.array(row, { minLength: 1, maxLength: 120 }), fc.array(fc.nat(), { maxLength: 20 }))
+    .map(([rows, cuts]) => {
+      const events = rows
+        .map((r, id) => ({ t: r.t, k: r.k, v: r.v, id, arrival: r.t + r.delay }))
+        .sort((a, b) => a.arrival - b.arrival || a.id - b.id)
+        .map(({ t, k, v, id }): Ev => ({ t, k, v, id }));
+      const points = [...new Set(cuts.map((c) => c % events.length))].sort((a, b) => a - b);
+      const batches: Ev[][] = [];
+      let from = 0;
+      for (const p of [...points, events.length]) {
+        batches.push(events.slice(from, p));
+        from = p;
+      }
+      return batches;
+    });
+}
+
+const gapArb = fc.integer({ min: 1, max: 30 });
+const boundArb = fc.integer({ min: 1, max: 30 });
+
+describe('session windows against brute force', () => {
+  it('gives the brute-force sessions when disorder stays within the bound', () => {
+    fc.assert(
+      fc.property(
+        gapArb,
+        boundArb.chain((b) => fc.tuple(fc.constant(b), streamArb(b, 0))),
+        (gap, [bound, batches]) => {
+          const h = harness(gap);
+          run(h, batches, bound);
+          expect(h.late).toEqual([]);
+          expect(h.results.every((r) => r.kind === 'final' && r.revision === 0)).toBe(true);
+          const got = new Map(
+            h.results.map((r) => [
+              `${r.windowStart}/${r.windowEnd}/${String(r.keyValues[0])}`,
+              [...r.values],
+            ]),
+          );
+          expect(got).toEqual(bruteForceSessions(batches.flat(), gap));
+          expect(h.results.length).toBe(got.size);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('sends exactly the rows whose own session window closed to `late`, and loses no row', () => {
+    fc.assert(
+      fc.property(
+        gapArb,
+        boundArb.chain((b) => fc.tuple(fc.constant(b), streamArb(b, 4 * b))),
+        (gap, [bound, batches]) => {
+          const h = harness(gap);
+          run(h, batches, bound);
+          const expectedLate: number[] = [];
+          let maxSeen = Number.NEGATIVE_INFINITY;
+          for (const batch of batches) {
+            for (const e of batch) if (e.t + gap - 1 <= maxSeen - bound) expectedLate.push(e.id);
+            for (const e of batch) maxSeen = Math.max(maxSeen, e.t);
+          }
+          expect(h.late.map((l) => l.row.id).sort((a, b) => a - b)).toEqual(
+            expectedLate.sort((a, b) => a - b),
+          );
+          const counted = h.results.reduce((n, r) => n + (r.values[0] as number), 0);
+          expect(counted + h.late.length).toBe(batches.flat().length);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('with lateness covering the disorder, merges late rows into fired sessions like brute force', () => {
+    fc.assert(
+      fc.property(
+        gapArb,
+        boundArb.chain((b) => fc.tuple(fc.constant(b), streamArb(b, 4 * b))),
+        (gap, [bound, batches]) => {
+          const h = harness(gap, 4 * bound + gap);
+          run(h, batches, bound);
+          expect(h.late).toEqual([]);
+          expect(currentSessions(h.results)).toEqual(bruteForceSessions(batches.flat(), gap));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+function ev(t: number, k = 'a', v = 1): Ev {
+  return { t, k, v, id: 0 };
+}
+
+describe('session windows', () => {
+  it('merges two sessions bridged by an out-of-order row with Accumulator.merge', () => {
+    const h = harness(10);
+    h.agg.process([ev(0, 'a', 1), ev(15, 'a', 2)]);
+    expect(h.agg.openWindows).toBe(2);
+    const before = merges;
+    h.agg.process([ev(8, 'a', 4)]);
+    expect(merges).toBeGreaterThan(before);
+    expect(h.agg.openWindows).toBe(1);
+    h.agg.finish();
+    expect(h.results.map((r) => [r.windowStart, r.windowEnd, r.values])).toEqual([
+      [0, 25, [3, 7, 1, 4]],
+    ]);
+  });
+
+  it('starts a new session for a row exactly gapMs after the last one', () => {
+    const h = harness(10);
+    h.agg.process([ev(0), ev(10)]);
+    h.agg.finish();
+    expect(h.results.map((r) => [r.windowStart, r.windowEnd])).toEqual([
+      [0, 10],
+      [10, 20],
+    ]);
+  });
+
+  it('re-emits fired sessions merged by a row within the lateness as one update with a higher revision', () => {
+    const h = harness(10, 100);
+    h.agg.process([ev(15, 'a', 2)]);
+    h.agg.emitEarly();
+    h.agg.process([ev(0, 'a', 1)]);
+    h.agg.advanceWatermark(30);
+    expect(h.results.map((r) => [r.kind, r.revision, r.windowStart, r.windowEnd])).toEqual([
+      ['early', 0, 15, 25],
+      ['final', 0, 0, 10],
+      ['final', 1, 15, 25],
+    ]);
+    h.results.length = 0;
+    h.agg.process([ev(8, 'a', 4)]);
+    // Above both parts' revisions (0 and 1), so an upserting sink keeps it.
+    expect(
+      h.results.map((r) => [r.kind, r.revision, r.windowStart, r.windowEnd, r.values[1]]),
+    ).toEqual([['update', 2, 0, 25, 7]]);
+    h.agg.advanceWatermark(25 - 1 + 100);
+    expect(h.agg.openWindows).toBe(0);
+  });
+
+  it('emits early results for open sessions that changed', () => {
+    const h = harness(10);
+    h.agg.process([ev(0, 'a'), ev(1, 'b')]);
+    h.agg.emitEarly();
+    h.agg.emitEarly();
+    h.agg.process([ev(5, 'a')]);
+    h.agg.emitEarly();
+    h.agg.finish();
+    expect(h.results.map((r) => [r.kind, r.revision, r.keyValues[0], r.values[0]])).toEqual([
+      ['early', 0, 'a', 1],
+      ['early', 0, 'b', 1],
+      ['early', 1, 'a', 2],
+      ['final', 1, 'b', 1],
+      ['final', 2, 'a', 2],
+    ]);
+  });
+
+  it('keeps state bounded while streaming and releases it at finish()', () => {
+    const h = harness(5, 10);
+    let maxSeen = Number.NEGATIVE_INFINITY;
+    for (let b = 0; b < 1_000; b++) {
+      const batch = [ev(b * 3, 'a'), ev(b * 3 + 1, 'b'), ev(b * 7, `k${b}`)];
+      h.agg.process(batch);
+      for (const e of batch) maxSeen = Math.max(maxSeen, e.t);
+      h.agg.advanceWatermark(maxSeen - 20);
+      expect(h.agg.openWindows).toBeLessThan(20);
+      expect(h.agg.openGroups).toBe(h.agg.openWindows);
+    }
+    expect(h.agg.oldestOpenWindowStart).toBeGreaterThan(maxSeen - 20 - 10 - 5);
+    h.agg.finish();
+    expect(h.agg.openWindows).toBe(0);
+    expect(h.agg.oldestOpenWindowStart).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('refuses other window kinds when used directly', () => {
+    expect(
+      () =>
+        new SessionAggregation<Ev>({
+          window: { kind: 'tumble', sizeMs: 10 },
+          timeOf: (e) => e.t,
+          keyOf: (e) => e.k,
+          keyValuesOf: (e) => [e.k],
+          aggregates: slots,
+          emit: () => {},
+          late: () => {},
+        }),
+    ).toThrow(InvalidOptionError);
+  });
+});
