@@ -18,6 +18,9 @@ export const AnalyticsErrorCode = {
   SqlValidation: 'SqlValidation',
   /** Options given to `runQuery`, `compileQuery` or a sink are out of range or missing. */
   InvalidOption: 'InvalidOption',
+  /** A row could not be evaluated (a CAST of a value that does not convert, an integer division
+   * by zero): the row goes to the error stream, the query goes on. */
+  EvaluationFailed: 'EvaluationFailed',
   /** A sink failed to take result rows (after its own retries). */
   SinkFailed: 'SinkFailed',
   /** A sink was written to after `close()`. */
