@@ -27,6 +27,15 @@ export interface ConsumerBatch {
   checkpoint(record?: ConsumerRecord): Promise<void>;
 }
 
+/**
+ * What `KinesisConsumer.batches()` returns: the batches, and the shards being read now (see
+ * `KinesisConsumer.readingShards()`), so that a reader of the iterator alone can tell which
+ * shards have not given a batch yet.
+ */
+export interface ConsumerBatches extends AsyncIterableIterator<ConsumerBatch> {
+  readingShards(): readonly string[];
+}
+
 /** Where a record sits: its checkpoint position and its ordinal in the shard's deliveries. */
 export interface RecordPlace {
   readonly position: RecordPosition;

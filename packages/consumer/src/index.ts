@@ -1,5 +1,5 @@
 export type { Logger, StoredRecord } from '@kinesis-kit/records';
-export type { ConsumerBatch, ConsumerRecord } from './batch.js';
+export type { ConsumerBatch, ConsumerBatches, ConsumerRecord } from './batch.js';
 export {
   type Checkpoint,
   type CheckpointStore,

@@ -7,7 +7,7 @@ import {
   silentLogger,
   TypedEvents,
 } from '@kinesis-kit/records';
-import type { ConsumerBatch, ConsumerRecord } from './batch.js';
+import type { ConsumerBatch, ConsumerBatches, ConsumerRecord } from './batch.js';
 import { BatchChannel } from './batch-channel.js';
 import type { CheckpointStore } from './checkpoints/checkpoint-store.js';
 import { DEFAULTS } from './defaults.js';
@@ -155,7 +155,7 @@ export class KinesisConsumer implements AsyncDisposable {
    * batch in hand: call `batch.checkpoint()` first if it was processed. The iteration ends
    * after `stop()` or when `signal` aborts, and throws what would make `run()` reject.
    */
-  batches(options: { signal?: AbortSignal } = {}): AsyncIterableIterator<ConsumerBatch> {
+  batches(options: { signal?: AbortSignal } = {}): ConsumerBatches {
     const channel = new BatchChannel();
     let started: Promise<void> | undefined;
     const start = () => {
@@ -164,7 +164,8 @@ export class KinesisConsumer implements AsyncDisposable {
         (error: unknown) => channel.end({ error }),
       );
     };
-    const iterator: AsyncIterableIterator<ConsumerBatch> = {
+    const iterator: ConsumerBatches = {
+      readingShards: () => this.readingShards(),
       next: () => {
         start();
         return channel.next();
@@ -177,6 +178,16 @@ export class KinesisConsumer implements AsyncDisposable {
       [Symbol.asyncIterator]: () => iterator,
     };
     return iterator;
+  }
+
+  /**
+   * The shards this consumer reads now: one worker each; a child shard appears once its parents
+   * are read to their end, and a shard leaves the list when it ends. Empty before the consumer
+   * starts and after it stops. An event-time reader (such as `@kinesis-kit/analytics`) waits for
+   * every shard listed before it decides that rows are late.
+   */
+  readingShards(): readonly string[] {
+    return this.#coordinator?.readingShards() ?? [];
   }
 
   /**

@@ -55,6 +55,11 @@ export class ShardCoordinator {
     setMaxListeners(0, this.#stopping.signal);
   }
 
+  /** The shards a worker reads now (a child shard only once its parents are done). */
+  readingShards(): string[] {
+    return [...this.#workers.keys()];
+  }
+
   /** Stops reading; the batches in flight finish and are checkpointed. */
   stop(): void {
     this.#stopping.abort();

@@ -366,6 +366,27 @@ describe.each(MODES)('KinesisConsumer (%s)', (mode) => {
     }
   });
 
+  it('batches().readingShards() lists every shard being read, also those that gave no batch yet', async () => {
+    const streamName = await createStream(local.client, 3);
+    // All records on one shard: the other two are read but give nothing.
+    await putPlain(local.client, streamName, [{ partitionKey: 'only', data: encode('0') }]);
+    const consumer = new KinesisConsumer(testOptions(mode, local.client, streamName));
+    const batches = consumer.batches();
+    expect(batches.readingShards()).toEqual([]);
+    const first = await batches.next();
+    expect(first.done).toBe(false);
+    const { shardId } = (first.value as ConsumerBatch).records[0] as ConsumerRecord;
+    expect([...batches.readingShards()].sort()).toEqual([
+      'shardId-000000000000',
+      'shardId-000000000001',
+      'shardId-000000000002',
+    ]);
+    expect(batches.readingShards()).toContain(shardId);
+    expect(consumer.readingShards()).toEqual(batches.readingShards());
+    await batches.return?.();
+    expect(consumer.readingShards()).toEqual([]);
+  });
+
   it('leaving the batches() loop early does not checkpoint the batch in hand', async () => {
     const streamName = await createStream(local.client, 1);
     await putPlain(local.client, streamName, [{ partitionKey: 'p', data: encode('x') }]);
