@@ -339,8 +339,8 @@ export class QueryRunner implements QueryRun {
   }
 
   /**
-   * Flink's bounded out-of-orderness per shard (rows up to `delay` behind their shard's newest
-   * are never late), and the query's watermark is the minimum over shards, so a shard read
+   * Flink SQL's bounded out-of-orderness per shard (the watermark is the shard's newest time
+   * minus the delay), and the query's watermark is the minimum over shards, so a shard read
    * ahead of the others does not make theirs late. With `idleTimeoutMs`, shards silent that long
    * no longer hold it back.
    */
@@ -355,7 +355,7 @@ export class QueryRunner implements QueryRun {
       if (shard.max < min) min = shard.max;
     }
     const bound = min === Number.POSITIVE_INFINITY ? newest : min;
-    return bound - delayMs - 1;
+    return bound - delayMs;
   }
 
   /**

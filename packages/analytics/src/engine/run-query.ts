@@ -24,10 +24,10 @@ import type { CompiledQuery, QueryRun, RunQueryOptions } from './query-types.js'
  * Processing-time windows fire when a later item arrives, on a timer, and at the end.
  * Event time (a `WATERMARK FOR ts AS ts - INTERVAL ...` column) keeps the newest time per shard
  * (records' or batches' `shardId`; plain rows are one shard): the watermark is the minimum over
- * shards minus the delay, minus 1 ms (Flink's rule: rows up to the delay behind are never late).
- * A shard first seen after the others moved the watermark can have late rows (the engine cannot
- * know a shard exists before its first batch); `idleTimeoutMs` stops a silent shard holding the
- * watermark back.
+ * shards of the watermark expression, newest time minus the delay, as in Flink SQL (a window
+ * `[start, end)` fires once the watermark reaches `end - 1`). A source that says which shards it
+ * reads (`KinesisConsumer.batches()` has `readingShards()`) makes the watermark wait for shards
+ * that have given no rows yet; `idleTimeoutMs` stops a silent shard holding it back.
  *
  * @throws {SqlSyntaxError} / {SqlValidationError} when the SQL is wrong (when `schema` is not
  *   given and the SQL does not declare the source's columns, column errors come later, from

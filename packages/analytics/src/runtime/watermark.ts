@@ -2,15 +2,17 @@ import { InvalidOptionError } from '../errors.js';
 
 /**
  * Flink's bounded-out-of-orderness watermark (`WATERMARK FOR ts AS ts - INTERVAL '5' SECOND`):
- * the largest row time seen minus the bound minus 1 ms, and `-Infinity` before any row. It never
- * goes back. A window `[start, end)` fires once `watermark >= end - 1`, so a row up to the bound
- * behind the newest row is always on time (the rule of Flink's `BoundedOutOfOrdernessWatermarks`,
- * and the one `runQuery` applies per shard). Later rows go to the operators' `late` side output.
+ * the watermark is the largest row time seen minus the bound, and `-Infinity` before any row.
+ * It never goes back. A window `[start, end)` fires once `watermark >= end - 1`, so a row less
+ * than the bound behind the newest row is always on time; a row exactly the bound behind sits on
+ * the watermark and is late for a window whose last millisecond it is (Flink SQL's
+ * `ts - INTERVAL` strategy behaves the same; Flink's DataStream generator subtracts one more
+ * millisecond). Later rows go to the operators' `late` side output.
  *
- * The engine calls {@link observe} for each row's time and, after each batch,
- * `advanceWatermark(watermark.current)` on the window operators. Processing-time queries
- * (`ROWTIME`) need no generator: the engine uses the wall clock as the watermark and calls
- * `advanceWatermark(Date.now())` on a timer, so windows fire even when no rows arrive.
+ * For the window operators used without SQL: call {@link observe} for each row's time and,
+ * after each batch, `advanceWatermark(watermark.current)`. (`runQuery` applies the same rule per
+ * shard and takes the minimum over shards.) Processing-time windows need no generator: use the
+ * clock as the watermark, on a timer, so that windows fire even when no rows arrive.
  *
  * @example
  * ```ts
@@ -40,8 +42,8 @@ export class BoundedOutOfOrdernessWatermark {
     if (timeMs > this.#maxTimeMs && timeMs !== Number.POSITIVE_INFINITY) this.#maxTimeMs = timeMs;
   }
 
-  /** The largest time observed minus the bound minus 1 ms; `-Infinity` before any row. */
+  /** The largest time observed minus the bound; `-Infinity` before any row. */
   get current(): number {
-    return this.#maxTimeMs - this.#maxOutOfOrdernessMs - 1;
+    return this.#maxTimeMs - this.#maxOutOfOrdernessMs;
   }
 }
