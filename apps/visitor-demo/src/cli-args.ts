@@ -19,6 +19,7 @@ export interface CliSettings {
   readonly createStream: boolean;
   readonly simulator: boolean;
   readonly seed: number | undefined;
+  readonly alertThreshold: number;
 }
 
 export const USAGE = `Usage: visitor-demo [options]   (from the repository root: npm start -- [options])
@@ -41,6 +42,8 @@ Simulated visitors → ingest gateway → Kinesis stream → counting consumer �
   --create-stream      with AWS: create the stream if it does not exist (local: always created)
   --no-simulator       no simulated visits: count what others POST to the gateway
   --seed <n>           seed of the simulator (default: random)
+  --alert-threshold <n>  alarm when a URL gets more than n visits in a 10 s window
+                       (default ${DEFAULTS.alertThreshold}: the landing page, now and then, at the default rate)
   --help               print this help
 
 Ctrl-C stops cleanly and prints the reconciliation: sent vs counted, missing and duplicates.`;
@@ -73,6 +76,7 @@ const FLAGS = {
   'create-stream': { type: 'boolean' },
   'no-simulator': { type: 'boolean' },
   seed: { type: 'string' },
+  'alert-threshold': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -109,6 +113,9 @@ export function parseCliArgs(
     createStream: values['create-stream'] === true,
     simulator: values['no-simulator'] !== true,
     seed: integerFlag('seed', values.seed, 0, 4_294_967_295),
+    alertThreshold:
+      integerFlag('alert-threshold', values['alert-threshold'], 0, 1_000_000_000) ??
+      DEFAULTS.alertThreshold,
   };
 }
 

@@ -21,6 +21,7 @@ async function main(settings: CliSettings): Promise<void> {
     simulator: settings.simulator,
     ratePerSec: settings.ratePerSec,
     urlCount: settings.urlCount,
+    alertThreshold: settings.alertThreshold,
     ...(settings.seed === undefined ? {} : { seed: settings.seed }),
     ...(settings.durationSeconds === undefined
       ? {}
@@ -34,6 +35,7 @@ async function main(settings: CliSettings): Promise<void> {
       settings.simulator
         ? `  simulator: ${settings.ratePerSec} visits/s to ${settings.urlCount} URLs`
         : '  simulator: off',
+      `  alarm:     a URL with more than ${settings.alertThreshold} visits in a 10 s window (SQL, on the dashboard)`,
       `  gateway:   POST ${demo.gatewayUrl}/v1/visits`,
       `  dashboard: ${demo.dashboardUrl}`,
       `  data:      ${dataDir}`,

@@ -11,6 +11,7 @@ import { type Logger, silentLogger } from '@kinesis-kit/records';
 import { readSealedDocument, sealDocument, writeFileAtomic } from './atomic-file.js';
 import { DEFAULTS } from './defaults.js';
 import { VisitorDemoError } from './errors.js';
+import type { VisitRow } from './queries.js';
 import { comparePositions, VisitCounter, type VisitCounterOptions } from './visit-counter.js';
 
 const FORMAT = 'kinesis-kit-visitor-counter';
@@ -33,6 +34,12 @@ export interface CountingConsumerOptions extends VisitCounterOptions {
    * until `counter.resendsSettled()` (see `VisitCounter.holdUntilSettled`).
    */
   readonly heldVisitIds?: Iterable<string>;
+  /**
+   * Takes the visits each batch counted that belong in a window (each visitId once) — first,
+   * at start, those of the windows a restored state keeps. The consumer reads on once the
+   * promise it returns (if any) settles: back-pressure.
+   */
+  readonly onVisits?: (visits: readonly VisitRow[]) => Promise<void> | undefined;
   readonly logger?: Logger;
 }
 
@@ -50,6 +57,7 @@ export class CountingConsumer {
   readonly #statePath: string;
   readonly #commitIntervalMs: number;
   readonly #logger: Logger;
+  readonly #onVisits: CountingConsumerOptions['onVisits'];
   /** Each shard's last counted batch not checkpointed yet. */
   readonly #uncommitted = new Map<string, ConsumerBatch>();
   #commits: Promise<void> = Promise.resolve();
@@ -67,6 +75,7 @@ export class CountingConsumer {
     this.#statePath = options.statePath;
     this.#commitIntervalMs = options.commitIntervalMs ?? DEFAULTS.commitIntervalMs;
     this.#logger = options.logger ?? silentLogger;
+    this.#onVisits = options.onVisits;
     this.#consumer = new KinesisConsumer({
       streamName: options.streamName,
       client: options.client,
@@ -111,6 +120,7 @@ export class CountingConsumer {
       }
     }
     const consuming = new CountingConsumer(options, counter, checkpoints);
+    await options.onVisits?.(counter.restoredVisits());
     consuming.#run();
     return consuming;
   }
@@ -119,8 +129,9 @@ export class CountingConsumer {
     this.#running = this.#consumer
       .run({
         eachBatch: (batch) => {
-          this.counter.apply(batch.shardId, batch.records);
+          const visits = this.counter.apply(batch.shardId, batch.records);
           this.#uncommitted.set(batch.shardId, batch);
+          return this.#onVisits?.(visits);
         },
       })
       .catch((error: unknown) => {

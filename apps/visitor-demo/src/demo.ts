@@ -12,7 +12,9 @@ import { Ledger } from './ledger.js';
 import { type Reconciliation, reconcile } from './reconcile.js';
 import { Simulator, type SimulatorMetrics } from './simulator.js';
 import { checkStreamIdentity, lockStateDir } from './state-dir.js';
+import { type VisitAlert, VisitAnalytics, type VisitAnalyticsStats } from './visit-analytics.js';
 import type { CounterStats, UrlCount, VisitCounterOptions } from './visit-counter.js';
+import type { WindowCount } from './window-counts.js';
 
 /** Options of {@link startVisitorDemo}; defaults in `defaults.ts`. */
 export interface VisitorDemoOptions {
@@ -64,6 +66,11 @@ export interface VisitorDemoOptions {
   readonly drainTimeoutMs?: number;
   /** Options of the counter (windows, dedupe horizon and bounds). */
   readonly counter?: VisitCounterOptions;
+  /**
+   * The hot-URL alarm: a URL with more than this many visits in one window (a SQL query,
+   * `HAVING COUNT(*) > alertThreshold`). @default 4000
+   */
+  readonly alertThreshold?: number;
   /** @default silent */
   readonly logger?: Logger;
 }
@@ -77,6 +84,8 @@ export interface VisitorDemoSummary extends Reconciliation {
   readonly drained: boolean;
   /** The error that stopped the consumer, if one did. */
   readonly consumerError: string | undefined;
+  /** The SQL queries: visits fed, alarms raised, late visits, a failure. */
+  readonly analytics: VisitAnalyticsStats & { readonly alertThreshold: number };
 }
 
 /** A running demo. */
@@ -94,6 +103,10 @@ export interface VisitorDemo extends AsyncDisposable {
   top(n: number): UrlCount[];
   /** The counter's figures. */
   stats(): CounterStats;
+  /** A URL's visits per window kept (the window query's results), oldest first. */
+  windowsOf(url: string): WindowCount[];
+  /** The latest alarms raised by the hot-URL query, newest first. */
+  alerts(): readonly VisitAlert[];
   /** Sent (the simulator's ledger) against counted, per URL. */
   reconcile(): Reconciliation;
   /** What the dashboard shows now. */
@@ -143,10 +156,32 @@ export interface DashboardSnapshot {
   }[];
   readonly limits: typeof SHARD_WRITE_LIMITS;
   readonly reconcile: Omit<Reconciliation, 'urls'>;
+  /** The newest windows of the top URLs, from the window query. */
+  readonly windows: {
+    readonly windowMs: number;
+    /** Windows before this were not kept across a restart; null: all are whole. */
+    readonly fromMs: number | null;
+    /** Window starts, newest first; the first may be in progress. */
+    readonly starts: readonly number[];
+    readonly rows: readonly {
+      readonly url: string;
+      /** Per start: visits (null: none), and whether the count is final. */
+      readonly counts: readonly { readonly visits: number | null; readonly final: boolean }[];
+    }[];
+  };
+  readonly alerts: {
+    readonly threshold: number;
+    readonly raised: number;
+    readonly recent: readonly VisitAlert[];
+  };
+  readonly analytics: VisitAnalyticsStats;
 }
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const TOP_ROWS = 10;
+/** URLs and windows in the dashboard's window table. */
+const WINDOW_URLS = 5;
+const WINDOW_COLUMNS = 4;
 
 /**
  * Starts the whole demo in-process: Kinesis (a durable local endpoint, or AWS), the stream, the
@@ -251,12 +286,25 @@ export async function startVisitorDemo(options: VisitorDemoOptions): Promise<Vis
 
     const ledger = await Ledger.open(join(stateDir, `${streamName}.ledger.json`));
     cleanups.push(() => ledger.close());
+    const analytics = VisitAnalytics.start({
+      ...(options.counter?.windowMs === undefined ? {} : { windowMs: options.counter.windowMs }),
+      ...(options.counter?.windowRetentionMs === undefined
+        ? {}
+        : { windowRetentionMs: options.counter.windowRetentionMs }),
+      ...(options.alertThreshold === undefined ? {} : { alertThreshold: options.alertThreshold }),
+      // A new partial count for each dashboard update.
+      earlyResultsIntervalMs: options.dashboardIntervalMs ?? DEFAULTS.dashboardIntervalMs,
+      alertKeysPath: join(stateDir, `${streamName}.alerts.keys`),
+      logger,
+    });
+    cleanups.push(() => analytics.stop());
     const counting = await CountingConsumer.start({
       ...options.counter,
       client,
       streamName,
       statePath: join(stateDir, `${streamName}.counter.json`),
       heldVisitIds: ledger.inDoubt().flatMap((batch) => batch.visits.map((v) => v.visitId)),
+      onVisits: (visits) => analytics.feed(visits),
       checkpointPath: join(stateDir, `${streamName}.checkpoints.json`),
       ...(options.commitIntervalMs === undefined
         ? {}
@@ -302,6 +350,7 @@ export async function startVisitorDemo(options: VisitorDemoOptions): Promise<Vis
       kinesis,
       gateway,
       counting,
+      analytics,
       ledger,
       simulator,
       logger,
@@ -320,10 +369,18 @@ export async function startVisitorDemo(options: VisitorDemoOptions): Promise<Vis
         url: (url) => ({
           url,
           visitors: demo.visitors(url),
-          windowMs: counting.counter.windowMs,
-          windows: counting.counter.windowsOf(url),
+          windowMs: analytics.windowMs,
+          windowsFromMs: finiteOrNull(counting.counter.windowsFromMs),
+          windows: analytics.windowsOf(url),
         }),
         reconcile: () => demo.reconcile(),
+        alerts: () => ({
+          threshold: analytics.alertThreshold,
+          windowMs: analytics.windowMs,
+          raised: analytics.stats().alertsRaised,
+          alerts: analytics.alerts(),
+        }),
+        queries: () => ({ ...analytics.queries }),
       },
     });
     await dashboard.listen();
@@ -371,6 +428,7 @@ interface RunningDemoParts {
   readonly kinesis: LocalKinesis | undefined;
   readonly gateway: IngestGateway;
   readonly counting: CountingConsumer;
+  readonly analytics: VisitAnalytics;
   readonly ledger: Ledger;
   readonly simulator: Simulator | undefined;
   readonly logger: Logger;
@@ -454,13 +512,21 @@ class RunningDemo implements VisitorDemo {
     return this.#parts.counting.counter.stats;
   }
 
+  windowsOf(url: string): WindowCount[] {
+    return this.#parts.analytics.windowsOf(url);
+  }
+
+  alerts(): readonly VisitAlert[] {
+    return this.#parts.analytics.alerts();
+  }
+
   reconcile(): Reconciliation {
     const { ledger, counting } = this.#parts;
     return reconcile(ledger.sent(), counting.counter.totals(), ledger.inDoubtPerUrl());
   }
 
   snapshot(): DashboardSnapshot {
-    const { counting, gateway, kinesis, streamName } = this.#parts;
+    const { counting, analytics, gateway, kinesis, streamName } = this.#parts;
     const counter = counting.counter;
     const now = Date.now();
     const toSecond = Math.floor(now / 1000) - 1;
@@ -531,6 +597,31 @@ class RunningDemo implements VisitorDemo {
       shards,
       limits: SHARD_WRITE_LIMITS,
       reconcile: reconciliation,
+      windows: this.#windows(top.slice(0, WINDOW_URLS)),
+      alerts: {
+        threshold: analytics.alertThreshold,
+        raised: analytics.stats().alertsRaised,
+        recent: analytics.alerts(),
+      },
+      analytics: analytics.stats(),
+    };
+  }
+
+  #windows(top: readonly UrlCount[]): DashboardSnapshot['windows'] {
+    const { analytics, counting } = this.#parts;
+    const counts = analytics.windowCounts;
+    const starts = counts.newestStarts(WINDOW_COLUMNS);
+    return {
+      windowMs: analytics.windowMs,
+      fromMs: finiteOrNull(counting.counter.windowsFromMs),
+      starts,
+      rows: top.map(({ url }) => ({
+        url,
+        counts: starts.map((start) => ({
+          visits: counts.visitorsIn(start, url) ?? null,
+          final: counts.isFinal(start, url),
+        })),
+      })),
     };
   }
 
@@ -553,7 +644,7 @@ class RunningDemo implements VisitorDemo {
   }
 
   async #stop(): Promise<VisitorDemoSummary> {
-    const { simulator, gateway, counting, ledger, logger } = this.#parts;
+    const { simulator, gateway, counting, analytics, ledger, logger } = this.#parts;
     for (const timer of this.#timers) clearInterval(timer);
     try {
       logger.info('stopping: simulator');
@@ -565,6 +656,8 @@ class RunningDemo implements VisitorDemo {
       logger.info('stopping: consumer (saving the counter state, then checkpointing)');
       await counting.stop();
       ledger.save();
+      logger.info('stopping: queries (firing the windows still open)');
+      await analytics.stop();
       const failure = counting.failure;
       const { visits } = gateway.metrics();
       return {
@@ -575,6 +668,7 @@ class RunningDemo implements VisitorDemo {
         drained,
         consumerError:
           failure === undefined ? undefined : String((failure as Error)?.message ?? failure),
+        analytics: { ...analytics.stats(), alertThreshold: analytics.alertThreshold },
       };
     } finally {
       await this.#parts.cleanUp();
@@ -602,6 +696,10 @@ class RunningDemo implements VisitorDemo {
     }
     return true;
   }
+}
+
+function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
 }
 
 function valueAt(series: readonly { t: number; v: number }[], second: number): number {

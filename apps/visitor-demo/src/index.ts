@@ -12,9 +12,22 @@ export {
 } from './demo.js';
 export { VisitorDemoError, VisitorDemoErrorCode } from './errors.js';
 export { type InDoubtBatch, Ledger, type LedgerVisit } from './ledger.js';
+export {
+  hotUrlsSql,
+  type VisitQueryOptions,
+  type VisitRow,
+  type WindowCountRow,
+  windowCountsSql,
+} from './queries.js';
 export { type Reconciliation, reconcile, type UrlReconciliation } from './reconcile.js';
 export { Simulator, type SimulatorMetrics, type SimulatorOptions } from './simulator.js';
 export { formatSummary } from './summary.js';
+export {
+  type VisitAlert,
+  VisitAnalytics,
+  type VisitAnalyticsOptions,
+  type VisitAnalyticsStats,
+} from './visit-analytics.js';
 export {
   type CounterStats,
   type ShardPosition,
@@ -22,3 +35,4 @@ export {
   VisitCounter,
   type VisitCounterOptions,
 } from './visit-counter.js';
+export { type WindowCount, WindowCounts } from './window-counts.js';

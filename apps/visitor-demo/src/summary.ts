@@ -8,6 +8,18 @@ export function formatSummary(summary: VisitorDemoSummary): string {
     `reconciliation: sent ${number.format(summary.sent)} visits to ${number.format(summary.urlCount)} URLs, counted ${number.format(summary.counted)}: missing ${number.format(summary.missing)}, duplicates ${number.format(summary.duplicates)}`,
     `  duplicate deliveries recognised by visitId and not counted: ${number.format(summary.counter.duplicates)}; visitIds remembered: ${number.format(summary.counter.rememberedVisitIds)}`,
   ];
+  const { analytics } = summary;
+  lines.push(
+    `  alarms (SQL: a URL with more than ${number.format(analytics.alertThreshold)} visits in a window): ${number.format(analytics.alertsRaised)} raised`,
+  );
+  if (analytics.lateVisits > 0 || analytics.errors > 0) {
+    lines.push(
+      `  visits the window query took as too late: ${number.format(analytics.lateVisits)}; rows it could not evaluate: ${number.format(analytics.errors)}`,
+    );
+  }
+  if (analytics.failure !== undefined) {
+    lines.push(`  a query stopped with an error: ${analytics.failure}`);
+  }
   if (summary.inDoubt > 0) {
     lines.push(
       `  visits in doubt (no answer from the gateway; sent again at the next start): ${number.format(summary.inDoubt)}`,

@@ -1,12 +1,16 @@
 import type { StoredRecord } from '@kinesis-kit/records';
 import { DEFAULTS } from './defaults.js';
 import { VisitorDemoError } from './errors.js';
+import type { VisitRow } from './queries.js';
 
 /** Options of {@link VisitCounter}; defaults in `defaults.ts`. */
 export interface VisitCounterOptions {
   /** Length of a counting window, by the visit's own timestamp. @default 10000 */
   readonly windowMs?: number;
-  /** Windows older than this (behind the newest arrival) are dropped. @default 600000 */
+  /**
+   * A visit whose timestamp is more than this behind its arrival (or more than a window ahead)
+   * gets no window; the window counts keep windows this long. @default 600000
+   */
   readonly windowRetentionMs?: number;
   /**
    * How long, in the stream's arrival time, a visitId is remembered after its checkpoint is
@@ -34,7 +38,10 @@ export interface CounterStats {
   readonly duplicates: number;
   /** Records that are not a visit (not JSON, no visitId or url): skipped. */
   readonly undecodable: number;
-  /** Visits counted in the totals whose timestamp fell outside the kept windows. */
+  /**
+   * Visits counted in the totals but in no window: a timestamp far from the arrival, or in a
+   * window from before a restart that was not kept (see `windowsFromMs`).
+   */
   readonly outOfWindow: number;
   /** Visits of URLs beyond `maxTrackedUrls`: counted, but under no URL. */
   readonly overflow: number;
@@ -67,11 +74,13 @@ export interface ShardPosition {
 /**
  * The persisted state (see `restore`). Maps are arrays of pairs: URLs are untrusted keys. Per
  * shard: its id, its arrival watermark, its remembered visitIds by arrival time, and the position
- * of the last record counted (absent in states of older versions of the demo).
+ * of the last record counted (absent in states of older versions of the demo). `recent`: the
+ * visits of the last windows (URL as an index into `totals`, timestamp), fed to the window query
+ * again at a restart (absent in older states, which had `windows` instead).
  */
 export interface CounterStateBody {
   readonly totals: [string, number][];
-  readonly windows: [number, [string, number][]][];
+  readonly recent?: { readonly fromMs: number; readonly visits: [number, number][] };
   readonly shards: [string, number, [number, string[]][], (ShardPosition | null)?][];
   readonly latestArrivalMs: number;
   readonly stats: {
@@ -128,7 +137,14 @@ export class VisitCounter {
   readonly #maxTrackedUrls: number;
   readonly #chartSeconds: number;
   readonly #totals = new Map<string, number>();
-  readonly #windows = new Map<number, Map<string, number>>();
+  /**
+   * Every visit given a window with a timestamp from `#recentFromMs` on: what a restart feeds the
+   * window query again, so that those windows stay exact.
+   */
+  #recent: VisitRow[] = [];
+  #recentFromMs = Number.NEGATIVE_INFINITY;
+  /** The first window this process counts whole: visits of earlier windows are given none. */
+  #windowsFromMs = Number.NEGATIVE_INFINITY;
   readonly #seconds = new Map<number, Map<string, number>>();
   readonly #seen = new Set<string>();
   readonly #shards = new Map<string, ShardMemory>();
@@ -202,8 +218,12 @@ export class VisitCounter {
     return this.#settledAtMs !== undefined && this.#pending.size === 0;
   }
 
-  /** Counts the visits of a batch of one shard's records, skipping visits already counted. */
-  apply(shardId: string, records: readonly StoredRecord[]): void {
+  /**
+   * Counts the visits of a batch of one shard's records, skipping visits already counted.
+   * Returns the visits counted now that belong in a window: what the window query is fed.
+   */
+  apply(shardId: string, records: readonly StoredRecord[]): VisitRow[] {
+    const windowed: VisitRow[] = [];
     let shard = this.#shards.get(shardId);
     if (shard === undefined) {
       shard = { watermarkMs: 0, groups: [], head: 0, position: null };
@@ -227,7 +247,8 @@ export class VisitCounter {
         continue;
       }
       this.#remember(shard, visit.visitId, arrivalMs);
-      this.#count(visit.url, visit.timeMs, arrivalMs);
+      const row = this.#count(visit.url, visit.timeMs, arrivalMs);
+      if (row !== undefined) windowed.push(row);
     }
     const target = this.#pending.get(shardId);
     if (target !== undefined && target !== null && shard.position !== null) {
@@ -235,6 +256,7 @@ export class VisitCounter {
     }
     this.#prune();
     for (const listener of this.#listeners) listener();
+    return windowed;
   }
 
   #remember(shard: ShardMemory, visitId: string, arrivalMs: number): void {
@@ -254,35 +276,42 @@ export class VisitCounter {
     }
   }
 
-  #count(url: string, timeMs: number, arrivalMs: number): void {
+  #count(url: string, timeMs: number, arrivalMs: number): VisitRow | undefined {
     this.#stats.counted += 1;
     const total = this.#totals.get(url);
     if (total === undefined && this.#totals.size >= this.#maxTrackedUrls) {
       this.#stats.overflow += 1;
-      return;
+      return undefined;
     }
     this.#totals.set(url, (total ?? 0) + 1);
     // A timestamp far from the arrival (a skewed or hostile client) gets no window: windows are
     // kept by arrival time, and a far-future one must not push the others out.
+    // Also a window from before a restart that was not kept: it could only be shown in part.
     if (
       !Number.isFinite(timeMs) ||
       timeMs > arrivalMs + this.#windowMs ||
-      timeMs < arrivalMs - this.#windowRetentionMs
+      timeMs < arrivalMs - this.#windowRetentionMs ||
+      timeMs < this.#windowsFromMs
     ) {
       this.#stats.outOfWindow += 1;
-      return;
+      return undefined;
     }
-    const windowStart = Math.floor(timeMs / this.#windowMs) * this.#windowMs;
-    increment(this.#windows, windowStart, url);
     if (timeMs >= arrivalMs - this.#chartSeconds * 1000) {
       increment(this.#seconds, Math.floor(timeMs / 1000), url);
     }
+    const row: VisitRow = { url, visit_time: timeMs };
+    if (timeMs >= this.#recentFromMs) this.#recent.push(row);
+    return row;
   }
 
   #prune(): void {
-    const oldestWindow = this.#latestArrivalMs - this.#windowRetentionMs - this.#windowMs;
-    for (const start of this.#windows.keys()) {
-      if (start < oldestWindow) this.#windows.delete(start);
+    // The window in progress (by arrival) and the ones before it that a restart keeps.
+    const recentFromMs =
+      (Math.floor(this.#latestArrivalMs / this.#windowMs) - DEFAULTS.windowsKeptAtRestart + 1) *
+      this.#windowMs;
+    if (recentFromMs > this.#recentFromMs) {
+      this.#recentFromMs = recentFromMs;
+      this.#recent = this.#recent.filter((row) => row.visit_time >= recentFromMs);
     }
     const oldestSecond = Math.floor(this.#latestArrivalMs / 1000) - this.#chartSeconds - 5;
     for (const second of this.#seconds.keys()) {
@@ -353,9 +382,15 @@ export class VisitCounter {
   }
 
   #body(): CounterStateBody {
+    const urlIndex = new Map<string, number>();
+    for (const url of this.#totals.keys()) urlIndex.set(url, urlIndex.size);
     return {
       totals: [...this.#totals],
-      windows: [...this.#windows].map(([start, counts]) => [start, [...counts]]),
+      recent: {
+        // Nothing counted yet: every window is whole.
+        fromMs: Number.isFinite(this.#recentFromMs) ? this.#recentFromMs : 0,
+        visits: this.#recent.map((row) => [urlIndex.get(row.url) as number, row.visit_time]),
+      },
       shards: [...this.#shards].map(([shardId, shard]) => [
         shardId,
         shard.watermarkMs,
@@ -379,9 +414,6 @@ export class VisitCounter {
     try {
       for (const [url, n] of state.totals)
         counter.#totals.set(check(url, 'string'), check(n, 'number'));
-      for (const [start, counts] of state.windows) {
-        counter.#windows.set(check(start, 'number'), new Map(counts));
-      }
       for (const [shardId, watermarkMs, groups, position] of state.shards) {
         const shard: ShardMemory = {
           watermarkMs: check(watermarkMs, 'number'),
@@ -402,6 +434,7 @@ export class VisitCounter {
         counter.#pending.set(shardId, shard.position);
       }
       counter.#latestArrivalMs = check(state.latestArrivalMs, 'number');
+      counter.#restoreRecent(state);
       const stats = state.stats;
       counter.#stats = {
         counted: check(stats.counted, 'number'),
@@ -417,6 +450,43 @@ export class VisitCounter {
       });
     }
     return counter;
+  }
+
+  /**
+   * The windows a restart keeps: from `recent.fromMs`, whose visits the state holds. An older
+   * state without them keeps none: windows start again at the next window boundary.
+   */
+  #restoreRecent(state: CounterStateBody): void {
+    const { recent } = state;
+    if (recent === undefined) {
+      this.#windowsFromMs =
+        (Math.floor(this.#latestArrivalMs / this.#windowMs) + 1) * this.#windowMs;
+      this.#recentFromMs = this.#windowsFromMs;
+      return;
+    }
+    const urls = [...this.#totals.keys()];
+    this.#windowsFromMs = check(recent.fromMs, 'number');
+    this.#recentFromMs = this.#windowsFromMs;
+    this.#recent = recent.visits.map(([index, timeMs]) => ({
+      url: check(urls[index], 'string'),
+      visit_time: check(timeMs, 'number'),
+    }));
+  }
+
+  /**
+   * The visits of the windows kept across the restart, which the window query needs again
+   * (its own state is in memory). Empty for a counter that was not restored.
+   */
+  restoredVisits(): readonly VisitRow[] {
+    return [...this.#recent];
+  }
+
+  /**
+   * Where the windows begin that this process counts whole (epoch ms): after a restart, those
+   * still in progress were restored; earlier ones are not kept. `-Infinity` on a first start.
+   */
+  get windowsFromMs(): number {
+    return this.#windowsFromMs;
   }
 
   /** Calls `listener` after every applied batch; returns the function that unsubscribes. */
@@ -443,14 +513,6 @@ export class VisitCounter {
       .sort(([urlA, a], [urlB, b]) => b - a || (urlA < urlB ? -1 : urlA > urlB ? 1 : 0))
       .slice(0, n)
       .map(([url, visitors]) => ({ url, visitors }));
-  }
-
-  /** A URL's count per window kept, oldest first. */
-  windowsOf(url: string): { startMs: number; visitors: number }[] {
-    return [...this.#windows]
-      .filter(([, counts]) => counts.has(url))
-      .sort(([a], [b]) => a - b)
-      .map(([startMs, counts]) => ({ startMs, visitors: counts.get(url) as number }));
   }
 
   /** The visits per second of `urls` for the seconds `fromSecond`..`toSecond` (epoch seconds). */

@@ -65,6 +65,8 @@ describe('the dashboard in a real browser', () => {
         localLimits: 'off',
         dashboardIntervalMs: 250,
         commitIntervalMs: 250,
+        // The leading simulated URLs trip it every window, and so do the hostile URLs below.
+        alertThreshold: 100,
       }),
     ]);
   }, 30_000);
@@ -74,7 +76,7 @@ describe('the dashboard in a real browser', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('shows the counts live and renders hostile URLs as text that runs nothing', {
+  it('shows the counts, windows and alarms live, and renders hostile URLs as text that runs nothing', {
     timeout: process.env.UPDATE_DASHBOARD_SCREENSHOT ? 150_000 : 30_000,
   }, async () => {
     expect(validateVisits(HOSTILE_URLS.map((url, i) => visit(`check-${i}`, url))).ok).toBe(true);
@@ -103,11 +105,19 @@ describe('the dashboard in a real browser', () => {
     );
     expect(await page.locator('#chart polyline').count()).toBeGreaterThan(0);
     expect(await page.locator('#shards-body tr').count()).toBe(2);
+    // The SQL window counts and the alarms panel, fed by the queries shown as plain SQL.
+    await page.locator('#alerts li').first().waitFor({ timeout: 15_000 });
+    expect(await page.locator('#windows-body tr').count()).toBeGreaterThan(0);
+    expect(await page.locator('#sql-windows').textContent()).toMatch(/TUMBLE\(TABLE visits/);
+    expect(await page.locator('#sql-alerts').textContent()).toMatch(/HAVING COUNT\(\*\) > 100;/);
+    expect(
+      Number((await page.locator('#alerts-raised').textContent())?.replace(/,/g, '')),
+    ).toBeGreaterThan(0);
     if (process.env.UPDATE_DASHBOARD_SCREENSHOT) {
       // For the README: wait until the chart has a minute of history.
       await waitFor(() => demo.snapshot().counter.counted > 300 * 60, 'a minute of visits', 90_000);
       await page.waitForFunction(() => Number(document.body.dataset.updates) > 2);
-      await page.screenshot({ path: docsScreenshot });
+      await page.screenshot({ path: docsScreenshot, fullPage: true });
     }
 
     // Enough visits that the hostile URLs lead the table.
@@ -135,15 +145,30 @@ describe('the dashboard in a real browser', () => {
       HOSTILE_URLS,
       { timeout: 15_000 },
     );
+    // Each hostile URL went over the threshold: its alarm shows it as text too.
+    await page.waitForFunction(
+      (urls) => {
+        const shown = [...document.querySelectorAll('#alerts .url')].map(
+          (cell) => cell.textContent,
+        );
+        return urls.every((url) => shown.includes(url));
+      },
+      HOSTILE_URLS,
+      { timeout: 15_000 },
+    );
     mkdirSync(resultsDir, { recursive: true });
-    await page.screenshot({ path: join(resultsDir, 'dashboard.png') });
+    await page.screenshot({ path: join(resultsDir, 'dashboard.png'), fullPage: true });
 
     expect(await page.evaluate(() => window.__xss)).toBeUndefined();
     expect(dialogs).toEqual([]);
     expect(consoleLines.filter((line) => /xss|pageerror/.test(line))).toEqual([]);
     // The markup stayed text: no element came from a URL.
     expect(
-      await page.locator('#top-body img, #top-body script, #top-body svg, #legend img').count(),
+      await page
+        .locator(
+          '#top-body img, #top-body script, #top-body svg, #legend img, #alerts img, #alerts svg, #alerts script, #windows img, #windows svg',
+        )
+        .count(),
     ).toBe(0);
     expect(await page.locator('script').count()).toBe(1);
     const legend = await page.locator('#legend li').allTextContents();

@@ -17,15 +17,30 @@ describe('the command line', () => {
       createStream: false,
       simulator: true,
       seed: undefined,
+      alertThreshold: 4000,
     });
   });
 
   it('takes every flag', () => {
     const settings = parseCliArgs(
-      ['--port', '0', '--rate', '50', '--urls', '10', '--duration', '3', '--data-dir', '/tmp/x'],
+      [
+        '--port',
+        '0',
+        '--rate',
+        '50',
+        '--urls',
+        '10',
+        '--duration',
+        '3',
+        '--data-dir',
+        '/tmp/x',
+        '--alert-threshold',
+        '120',
+      ],
       {},
     );
     expect(settings).toMatchObject({
+      alertThreshold: 120,
       port: 0,
       ratePerSec: 50,
       urlCount: 10,

@@ -32,6 +32,8 @@ async function withStuckClient(
       top: () => ({}),
       url: () => ({}),
       reconcile: () => ({}),
+      alerts: () => ({}),
+      queries: () => ({}),
     },
   });
   await server.listen();

@@ -27,6 +27,7 @@ describe('the visitor demo, end to end on a durable local endpoint', () => {
     localLimits: 'off',
     commitIntervalMs: 200,
     dashboardIntervalMs: 200,
+    alertThreshold: 50,
   };
 
   it('counts every visit sent exactly once, and a restart continues from the checkpoint', {
@@ -40,6 +41,26 @@ describe('the visitor demo, end to end on a durable local endpoint', () => {
     expect(summary.sent).toBeGreaterThan(300);
     expect(summary.counted).toBe(summary.sent);
     const afterFirst = summary.sent;
+    // The SQL window counts add up to the totals, URL by URL.
+    const leaders = first.top(50);
+    for (const { url, visitors } of leaders) {
+      expect(first.windowsOf(url).reduce((sum, window) => sum + window.visitors, 0)).toBe(visitors);
+    }
+    // The alarm query fired for the leaders, once per window and URL, each over the threshold.
+    const alerts = first.alerts();
+    expect(alerts.length).toBeGreaterThan(0);
+    expect(summary.analytics).toMatchObject({
+      alertsRaised: alerts.length,
+      lateVisits: 0,
+      errors: 0,
+      failure: undefined,
+    });
+    expect(new Set(alerts.map((a) => `${a.windowStartMs} ${a.url}`)).size).toBe(alerts.length);
+    for (const alert of alerts) {
+      expect(alert.visits).toBeGreaterThan(50);
+      const window = first.windowsOf(alert.url).find((w) => w.startMs === alert.windowStartMs);
+      expect(window?.visitors).toBeGreaterThan(50);
+    }
 
     const second = await startVisitorDemo({ ...options, seed: 2 });
     running.push(second);
@@ -55,6 +76,8 @@ describe('the visitor demo, end to end on a durable local endpoint', () => {
     );
     expect(byUrl.status).toBe(200);
     expect(byUrl.body).toMatchObject({ url: leader?.url, windowMs: 10_000 });
+    // The windows in progress at the restart were kept: they start before this run did.
+    expect((byUrl.body as { windowsFromMs: unknown }).windowsFromMs).toEqual(expect.any(Number));
     const top = await getJson(`${second.dashboardUrl}/api/top?n=3`);
     expect((top.body as { top: unknown[] }).top).toHaveLength(3);
     expect((await getJson(`${second.dashboardUrl}/api/top?n=0`)).status).toBe(400);
@@ -64,6 +87,14 @@ describe('the visitor demo, end to end on a durable local endpoint', () => {
     expect(nobody.body).toMatchObject({ visitors: 0 });
     const reconciliation = await getJson(`${second.dashboardUrl}/api/reconcile`);
     expect(reconciliation.body).toMatchObject({ duplicates: 0 });
+    const alarms = await getJson(`${second.dashboardUrl}/api/alerts`);
+    expect(alarms.body).toMatchObject({ threshold: 50, windowMs: 10_000 });
+    const queries = (await getJson(`${second.dashboardUrl}/api/queries`)).body as {
+      windowCounts: string;
+      hotUrls: string;
+    };
+    expect(queries.windowCounts).toMatch(/TUMBLE\(TABLE visits, DESCRIPTOR\(visit_time\)/);
+    expect(queries.hotUrls).toMatch(/HAVING COUNT\(\*\) > 50;$/);
 
     const endpoint = second.kinesisEndpoint as string;
     const final = await second.stop();

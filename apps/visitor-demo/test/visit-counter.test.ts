@@ -23,31 +23,59 @@ describe('VisitCounter', () => {
     expect(counter.top(1)).toEqual([{ url: A, visitors: 2 }]);
   });
 
-  it('counts per 10-second window by the visit timestamp, ISO or epoch milliseconds', () => {
+  it('hands on each visit counted once, with its timestamp (ISO or epoch ms), for the windows', () => {
     const counter = new VisitCounter();
-    counter.apply('shard-0', [
+    const rows = counter.apply('shard-0', [
       visitRecord({ visitId: 'v1', url: A, timestamp: T0 + 1_000 }, T0 + 12_000),
       visitRecord(
         { visitId: 'v2', url: A, timestamp: new Date(T0 + 9_999).toISOString() },
         T0 + 12_000,
       ),
-      visitRecord({ visitId: 'v3', url: A, timestamp: T0 + 10_000 }, T0 + 12_000),
+      visitRecord({ visitId: 'v1', url: A, timestamp: T0 + 1_000 }, T0 + 12_000),
+      visitRecord({ visitId: 'v3', url: B, timestamp: T0 + 10_000 }, T0 + 12_000),
     ]);
-    expect(counter.windowsOf(A)).toEqual([
-      { startMs: T0, visitors: 2 },
-      { startMs: T0 + 10_000, visitors: 1 },
+    expect(rows).toEqual([
+      { url: A, visit_time: T0 + 1_000 },
+      { url: A, visit_time: T0 + 9_999 },
+      { url: B, visit_time: T0 + 10_000 },
     ]);
   });
 
   it('keeps a visit with a far-future timestamp in the totals but out of the windows', () => {
     const counter = new VisitCounter();
-    counter.apply('shard-0', [
+    const rows = counter.apply('shard-0', [
       visitRecord({ visitId: 'v1', url: A, timestamp: T0 + 3_600_000 }, T0),
       visitRecord({ visitId: 'v2', url: A, timestamp: T0 }, T0),
     ]);
     expect(counter.visitors(A)).toBe(2);
-    expect(counter.windowsOf(A)).toEqual([{ startMs: T0, visitors: 1 }]);
+    expect(rows).toEqual([{ url: A, visit_time: T0 }]);
     expect(counter.stats.outOfWindow).toBe(1);
+  });
+
+  it('keeps the visits of the windows in progress in its state, for a restart', () => {
+    const counter = new VisitCounter();
+    // Windows of 10 s; arrivals up to T0 + 35 s: the windows from T0 + 10 s are kept (3).
+    const records = [0, 5_000, 12_000, 25_000, 31_000, 35_000].map((offset, i) =>
+      visitRecord({ visitId: `v${i}`, url: i % 2 === 0 ? A : B }, T0 + offset),
+    );
+    counter.apply('shard-0', records);
+    const { body } = counter.beginCommit();
+    const restored = VisitCounter.restore(JSON.parse(JSON.stringify(body)));
+    expect(restored.windowsFromMs).toBe(T0 + 10_000);
+    expect(restored.restoredVisits()).toEqual([
+      { url: A, visit_time: T0 + 12_000 },
+      { url: B, visit_time: T0 + 25_000 },
+      { url: A, visit_time: T0 + 31_000 },
+      { url: B, visit_time: T0 + 35_000 },
+    ]);
+    // A visit of a window not kept (in doubt, say, sent again) is counted, in no window.
+    const rows = restored.apply('shard-0', [
+      visitRecord({ visitId: 'late', url: A, timestamp: T0 + 9_000 }, T0 + 36_000),
+      visitRecord({ visitId: 'new', url: A }, T0 + 36_000),
+    ]);
+    expect(rows).toEqual([{ url: A, visit_time: T0 + 36_000 }]);
+    expect(restored.visitors(A)).toBe(5);
+    expect(restored.stats.outOfWindow).toBe(1);
   });
 
   it('skips records that are not visits', () => {

@@ -26,6 +26,7 @@ export const INDEX_HTML = `<!doctype html>
     <div class="card"><h2>Consumer</h2><p id="consumer-rate" class="big">0</p><p class="note">records/s · lag <span id="lag">–</span></p></div>
     <div class="card"><h2>Duplicates dropped</h2><p id="duplicates" class="big">0</p><p class="note">recognised by visitId</p></div>
     <div class="card"><h2>Reconciliation</h2><p id="reconcile" class="big">–</p><p class="note" id="reconcile-note">sent vs counted</p></div>
+    <div class="card"><h2>Alarms</h2><p id="alerts-raised" class="big">0</p><p class="note">URLs over <span id="alert-threshold">–</span> visits in a window</p></div>
   </section>
   <section class="split">
     <div class="panel">
@@ -39,6 +40,27 @@ export const INDEX_HTML = `<!doctype html>
       <h2>Visits per second, top URLs <span class="note" id="chart-range"></span></h2>
       <svg id="chart" viewBox="0 0 640 260" role="img" aria-label="visits per second per URL"></svg>
       <ul id="legend"></ul>
+    </div>
+  </section>
+  <section class="split">
+    <div class="panel">
+      <h2>Visits per window, top URLs <span class="note" id="windows-note"></span></h2>
+      <table id="windows">
+        <thead><tr id="windows-head"><th>URL</th></tr></thead>
+        <tbody id="windows-body"></tbody>
+      </table>
+    </div>
+    <div class="panel">
+      <h2>Alarms <span class="note">newest first · raised once per window and URL</span></h2>
+      <ol id="alerts"></ol>
+      <p class="note" id="alerts-empty">none yet</p>
+    </div>
+  </section>
+  <section class="panel">
+    <h2>The SQL <span class="note">both run continuously over the counted visits (each visitId once), by <code>@kinesis-kit/analytics</code></span></h2>
+    <div class="split">
+      <div><h3>window counts → this dashboard</h3><pre id="sql-windows">…</pre></div>
+      <div><h3>alarms → alertSink</h3><pre id="sql-alerts">…</pre></div>
     </div>
   </section>
   <section class="panel">
@@ -89,6 +111,16 @@ svg polyline { fill: none; stroke-width: 2; }
 .bar span.hot { background: var(--warn); }
 .bar span.full { background: var(--bad); }
 .bar em { position: relative; font-style: normal; font-size: 11px; padding-left: 6px; line-height: 18px; }
+h3 { margin: 4px 0; font-size: 12px; font-weight: 600; color: var(--muted); }
+pre { margin: 0; padding: 8px; background: #0b1015; border-radius: 6px; overflow-x: auto; font-size: 12px; }
+#windows td.url, #windows th:first-child { width: auto; }
+#windows th:not(:first-child), #windows td:not(:first-child) { width: 5.5em; text-align: right; font-variant-numeric: tabular-nums; }
+#windows td.partial { color: var(--muted); font-style: italic; }
+#windows td.over { color: var(--warn); font-weight: 600; }
+#alerts { margin: 0; padding: 0; list-style: none; display: grid; gap: 4px; max-height: 220px; overflow-y: auto; }
+#alerts li { display: grid; grid-template-columns: 5em minmax(0, 1fr) auto; gap: 8px; font-size: 12px; }
+#alerts .url { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-family: ui-monospace, Menlo, monospace; }
+#alerts .count { color: var(--warn); font-variant-numeric: tabular-nums; }
 .ok { color: var(--good); }
 .bad { color: var(--bad); }
 `;
@@ -217,6 +249,70 @@ export const APP_JS = `'use strict';
     }
   }
 
+  function clock(ms) { return new Date(ms).toLocaleTimeString([], { hour12: false }); }
+
+  function renderWindows(w, threshold) {
+    var head = $('windows-head');
+    while (head.cells.length > 1) head.deleteCell(-1);
+    w.starts.forEach(function (start) {
+      var th = document.createElement('th');
+      th.textContent = clock(start);
+      th.title = 'the ' + w.windowMs / 1000 + ' s window from ' + new Date(start).toISOString();
+      head.appendChild(th);
+    });
+    var list = rows($('windows-body'), w.rows.length, ['url']);
+    for (var i = 0; i < w.rows.length; i++) {
+      var row = w.rows[i];
+      var cells = list[i].cells;
+      while (cells.length > w.starts.length + 1) list[i].deleteCell(-1);
+      while (cells.length < w.starts.length + 1) list[i].insertCell(-1);
+      cells[0].className = 'url';
+      cells[0].textContent = row.url;
+      cells[0].title = row.url;
+      for (var j = 0; j < row.counts.length; j++) {
+        var count = row.counts[j];
+        var cell = cells[j + 1];
+        cell.textContent = count.visits === null ? '–' : number.format(count.visits);
+        cell.className = (count.final ? '' : 'partial') + (count.visits > threshold ? ' over' : '');
+        cell.title = count.final ? 'final' : 'so far (window in progress)';
+      }
+    }
+    text('windows-note', w.windowMs / 1000 + ' s tumbling windows by visit time; italic: in progress' +
+      (w.fromMs === null ? '' : ' · kept across the restart from ' + clock(w.fromMs)));
+  }
+
+  function renderAlerts(a) {
+    text('alerts-raised', number.format(a.raised));
+    text('alert-threshold', number.format(a.threshold));
+    var list = $('alerts');
+    while (list.firstChild) list.removeChild(list.firstChild);
+    a.recent.forEach(function (alert) {
+      var item = document.createElement('li');
+      var when = document.createElement('span');
+      when.textContent = clock(alert.windowStartMs);
+      when.title = 'window ' + new Date(alert.windowStartMs).toISOString() + ' to ' + new Date(alert.windowEndMs).toISOString() + ', raised ' + new Date(alert.raisedAtMs).toISOString();
+      var url = document.createElement('span');
+      url.className = 'url';
+      url.textContent = alert.url;
+      url.title = alert.url;
+      var count = document.createElement('span');
+      count.className = 'count';
+      count.textContent = '> ' + number.format(a.threshold) + ' (' + number.format(alert.visits) + ' when raised)';
+      item.appendChild(when);
+      item.appendChild(url);
+      item.appendChild(count);
+      list.appendChild(item);
+    });
+    $('alerts-empty').hidden = a.recent.length > 0;
+  }
+
+  function loadQueries() {
+    fetch('/api/queries').then(function (response) { return response.json(); }).then(function (q) {
+      text('sql-windows', q.windowCounts);
+      text('sql-alerts', q.hotUrls);
+    }).catch(function () { setTimeout(loadQueries, 2000); });
+  }
+
   function render(s) {
     text('stream', s.streamName);
     text('mode', s.mode === 'local' ? 'local endpoint' : 'AWS');
@@ -236,6 +332,8 @@ export const APP_JS = `'use strict';
     renderTop(s.top);
     renderChart(s.chart);
     renderShards(s.shards, s.limits);
+    renderWindows(s.windows, s.alerts.threshold);
+    renderAlerts(s.alerts);
     text('updated', 'updated ' + new Date(s.time).toLocaleTimeString());
     document.body.dataset.updates = String(Number(document.body.dataset.updates) + 1);
   }
@@ -255,6 +353,7 @@ export const APP_JS = `'use strict';
     });
   }
 
+  loadQueries();
   connect();
 })();
 `;

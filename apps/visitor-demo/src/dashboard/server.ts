@@ -19,6 +19,10 @@ export interface DashboardSource {
   url(url: string): unknown;
   /** `GET /api/reconcile`. */
   reconcile(): unknown;
+  /** `GET /api/alerts`. */
+  alerts(): unknown;
+  /** `GET /api/queries`: the SQL texts that run. */
+  queries(): unknown;
 }
 
 export interface DashboardServerOptions {
@@ -185,6 +189,10 @@ export class DashboardServer {
       json(response, 200, source.top(n));
     } else if (path === '/api/reconcile') {
       json(response, 200, source.reconcile());
+    } else if (path === '/api/alerts') {
+      json(response, 200, source.alerts());
+    } else if (path === '/api/queries') {
+      json(response, 200, source.queries());
     } else if (path.startsWith('/api/urls/')) {
       // The raw path: the URL is one percent-encoded segment (encodeURIComponent).
       const raw = (request.url ?? '').slice('/api/urls/'.length).split('?')[0] as string;
