@@ -1,16 +1,7 @@
 import type { TimeUnit } from '../sql/ast.js';
+import { MS_PER_UNIT } from '../time-units.js';
 
-/** Milliseconds per fixed-length unit. */
-export const UNIT_MS = {
-  MILLISECOND: 1,
-  SECOND: 1_000,
-  MINUTE: 60_000,
-  HOUR: 3_600_000,
-  DAY: 86_400_000,
-  WEEK: 604_800_000,
-} as const;
-
-const DAY_MS = 86_400_000;
+const DAY_MS = MS_PER_UNIT.DAY;
 
 /** `a` rounded down to a multiple of `step` (also for negative `a`: times before 1970). */
 export function floorToMultiple(a: number, step: number): number {
@@ -79,7 +70,7 @@ export function floorTo(ms: number, unit: TimeUnit): number {
     case 'YEAR':
       return Date.UTC(yearOf(ms), 0, 1);
     default:
-      return floorToMultiple(ms, UNIT_MS[unit]);
+      return floorToMultiple(ms, MS_PER_UNIT[unit]);
   }
 }
 
@@ -95,7 +86,7 @@ export function ceilTo(ms: number, unit: TimeUnit): number {
     case 'YEAR':
       return Date.UTC(yearOf(ms) + 1, 0, 1);
     default:
-      return floor + UNIT_MS[unit];
+      return floor + MS_PER_UNIT[unit];
   }
 }
 
@@ -114,12 +105,12 @@ export function extractField(ms: number, unit: TimeUnit): number {
     case 'WEEK':
       return isoWeekOf(ms);
     case 'HOUR':
-      return Math.floor((ms - floorToMultiple(ms, DAY_MS)) / UNIT_MS.HOUR);
+      return Math.floor((ms - floorToMultiple(ms, DAY_MS)) / MS_PER_UNIT.HOUR);
     case 'MINUTE':
-      return Math.floor((ms - floorToMultiple(ms, UNIT_MS.HOUR)) / UNIT_MS.MINUTE);
+      return Math.floor((ms - floorToMultiple(ms, MS_PER_UNIT.HOUR)) / MS_PER_UNIT.MINUTE);
     case 'SECOND':
-      return Math.floor((ms - floorToMultiple(ms, UNIT_MS.MINUTE)) / UNIT_MS.SECOND);
+      return Math.floor((ms - floorToMultiple(ms, MS_PER_UNIT.MINUTE)) / MS_PER_UNIT.SECOND);
     case 'MILLISECOND':
-      return ms - floorToMultiple(ms, UNIT_MS.MINUTE);
+      return ms - floorToMultiple(ms, MS_PER_UNIT.MINUTE);
   }
 }

@@ -1,3 +1,4 @@
+import { AGGREGATE_FUNCTIONS } from '../aggregates/registry.js';
 import { SqlValidationError } from '../errors.js';
 import type { BinaryExpr, CallExpr, ColumnExpr, Expr, UnaryExpr } from '../sql/ast.js';
 import { compileCase, compileCast } from './case-and-cast.js';
@@ -28,27 +29,6 @@ import type { TypedEvaluator } from './scalar-function.js';
 import { scalarFunction, scalarFunctionNames } from './scalar-functions.js';
 import { compileExtract, compileFloorTo, compileStep } from './time-expressions.js';
 import { expectArgument, expectArgumentCount } from './type-check.js';
-
-/** Aggregate names, only to say "not allowed here" instead of "unknown function". */
-const AGGREGATE_NAMES = new Set([
-  'COUNT',
-  'SUM',
-  'AVG',
-  'MIN',
-  'MAX',
-  'APPROX_COUNT_DISTINCT',
-  'APPROX_PERCENTILE',
-  'TOP_K',
-  'TOP_K_ITEMS',
-  'STDDEV',
-  'STDDEV_POP',
-  'STDDEV_SAMP',
-  'VAR_POP',
-  'VAR_SAMP',
-  'FIRST_VALUE',
-  'LAST_VALUE',
-  'LISTAGG',
-]);
 
 const isEvaluationError = (error: unknown) => error instanceof ExpressionEvaluationError;
 
@@ -248,7 +228,8 @@ function compileCall(
     throw new SqlValidationError(expr.position, `window function ${expr.name} is not allowed here`);
   }
   if (fn === undefined) {
-    if (AGGREGATE_NAMES.has(expr.name) || expr.star || expr.distinct) {
+    // AGGREGATE_FUNCTIONS only to say "not allowed here" instead of "unknown function".
+    if (AGGREGATE_FUNCTIONS.has(expr.name) || expr.star || expr.distinct) {
       throw new SqlValidationError(expr.position, `aggregate ${expr.name} is not allowed here`);
     }
     throw new SqlValidationError(

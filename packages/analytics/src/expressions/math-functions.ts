@@ -13,9 +13,17 @@ const double = (): SqlType => 'DOUBLE';
 export function roundHalfUp(x: number, digits: number): number {
   if (!Number.isFinite(x)) return x;
   const sign = x < 0 ? -1 : 1;
-  const shifted = Math.round(Number(`${Math.abs(x)}e${digits}`));
-  const result = sign * Number(`${shifted}e${-digits}`);
+  const shifted = Math.round(shiftDecimal(Math.abs(x), digits));
+  // More digits than a double holds: nothing to round.
+  if (!Number.isFinite(shifted)) return x;
+  const result = sign * shiftDecimal(shifted, -digits);
   return result === 0 ? 0 : result;
+}
+
+/** `x × 10^n` on the decimal text; `String(x)` may already have an exponent (`1e-7`, `1e+21`). */
+function shiftDecimal(x: number, n: number): number {
+  const [mantissa, exponent = '0'] = String(x).split('e');
+  return Number(`${mantissa}e${Number(exponent) + n}`);
 }
 
 function integerRemainder(name: string) {

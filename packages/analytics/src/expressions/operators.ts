@@ -202,13 +202,78 @@ function divisionByZero(op: string, expr: BinaryExpr): never {
   );
 }
 
-function arithmetic(
-  op: '+' | '-' | '*' | '/' | '%',
-  integer: boolean,
+/**
+ * The values an integer type holds here: INTEGER is Java's int; BIGINT stops at ±(2^53 - 1),
+ * where a JavaScript number stops being exact (Java's long goes on to ±2^63).
+ */
+const INTEGER_RANGE = {
+  INTEGER: [-(2 ** 31), 2 ** 31 - 1],
+  BIGINT: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+} as const;
+
+type IntegerType = keyof typeof INTEGER_RANGE;
+
+// Flink wraps around silently (Java int/long arithmetic); a wrong number in a result is worse
+// than a row in the error stream, and past 2^53 this engine could not even wrap exactly.
+function integerOverflow(
+  op: string,
+  type: IntegerType,
+  a: number,
+  b: number,
+  expr: BinaryExpr,
+): never {
+  const [min, max] = INTEGER_RANGE[type];
+  throw new ExpressionEvaluationError(
+    `${type} overflow: ${a} ${op} ${b} is outside ${type}'s range ${min} to ${max}; CAST an operand to ${type === 'INTEGER' ? 'BIGINT' : 'DOUBLE'}`,
+    expr.position,
+  );
+}
+
+/**
+ * `+ - * /` on two integers of `type`, the result range-checked. Division truncates toward zero
+ * (Flink, KDA, Java); by zero it fails the row (Java's ArithmeticException in Flink).
+ */
+function integerArithmetic(
+  op: '+' | '-' | '*' | '/',
+  type: IntegerType,
   l: Evaluate,
   r: Evaluate,
   expr: BinaryExpr,
 ): Evaluate {
+  const [min, max] = INTEGER_RANGE[type];
+  const apply =
+    op === '+'
+      ? (a: number, b: number) => a + b
+      : op === '-'
+        ? (a: number, b: number) => a - b
+        : op === '*'
+          ? (a: number, b: number) => a * b
+          : (a: number, b: number) => {
+              if (b === 0) divisionByZero(op, expr);
+              return Math.trunc(a / b);
+            };
+  return (row) => {
+    const a = l(row);
+    if (a == null) return null;
+    const b = r(row);
+    if (b == null) return null;
+    const v = apply(a as number, b as number);
+    if (v < min || v > max) integerOverflow(op, type, a as number, b as number, expr);
+    return v === 0 ? 0 : v;
+  };
+}
+
+function arithmetic(
+  op: '+' | '-' | '*' | '/' | '%',
+  integerType: IntegerType | undefined,
+  l: Evaluate,
+  r: Evaluate,
+  expr: BinaryExpr,
+): Evaluate {
+  const integer = integerType !== undefined;
+  if (integerType !== undefined && op !== '%') {
+    return integerArithmetic(op, integerType, l, r, expr);
+  }
   switch (op) {
     case '+':
       return (row) => {
@@ -232,25 +297,14 @@ function arithmetic(
         return b == null ? null : (a as number) * (b as number);
       };
     case '/':
-      // Integer operands divide as integers, truncating toward zero (Flink, KDA, Java);
-      // integer division by zero fails the row (Java's ArithmeticException in Flink);
-      // DOUBLE division follows IEEE 754 (Infinity, NaN) as Java's does.
-      return integer
-        ? (row) => {
-            const a = l(row);
-            if (a == null) return null;
-            const b = r(row);
-            if (b == null) return null;
-            if (b === 0) divisionByZero(op, expr);
-            const q = Math.trunc((a as number) / (b as number));
-            return q === 0 ? 0 : q;
-          }
-        : (row) => {
-            const a = l(row);
-            if (a == null) return null;
-            const b = r(row);
-            return b == null ? null : (a as number) / (b as number);
-          };
+      // Integer division is integerArithmetic's; DOUBLE division follows IEEE 754 (Infinity,
+      // NaN) as Java's does.
+      return (row) => {
+        const a = l(row);
+        if (a == null) return null;
+        const b = r(row);
+        return b == null ? null : (a as number) / (b as number);
+      };
     case '%':
       return (row) => {
         const a = l(row);
@@ -294,17 +348,28 @@ export function compileArithmetic(
     expectArgument(`operator ${op}`, 1, rt, 'numeric', expr.position);
     type = numericResultType(lt, rt);
   }
-  const integer = type === 'INTEGER' || type === 'BIGINT';
+  const integerType = type === 'INTEGER' || type === 'BIGINT' ? type : undefined;
   return {
     type,
-    evaluate: arithmetic(op, integer, left.evaluate, right.evaluate, expr),
+    evaluate: arithmetic(op, integerType, left.evaluate, right.evaluate, expr),
     emit: (g, t) =>
       g.strict2(t, left, right, (a, b) => {
-        if (!integer || (op !== '/' && op !== '%')) return `${t} = ${a} ${op} ${b};`;
-        const fail = g.ref(() => divisionByZero(op, expr));
-        const result = op === '/' ? `Math.trunc(${a} / ${b})` : `${a} % ${b}`;
+        if (integerType === undefined) return `${t} = ${a} ${op} ${b};`;
+        const check = () => {
+          const [min, max] = INTEGER_RANGE[integerType];
+          const overflow = g.ref((x: number, y: number) =>
+            integerOverflow(op, integerType, x, y, expr),
+          );
+          return `if (${t} < ${min} || ${t} > ${max}) ${overflow}(${a}, ${b});`;
+        };
         // `=== 0` also matches -0, which SQL integers do not have.
-        return `{ if (${b} === 0) ${fail}(); ${t} = ${result}; if (${t} === 0) ${t} = 0; }`;
+        if (op === '/' || op === '%') {
+          const fail = g.ref(() => divisionByZero(op, expr));
+          const result = op === '/' ? `Math.trunc(${a} / ${b})` : `${a} % ${b}`;
+          const range = op === '/' ? ` ${check()}` : '';
+          return `{ if (${b} === 0) ${fail}(); ${t} = ${result};${range} if (${t} === 0) ${t} = 0; }`;
+        }
+        return `{ ${t} = ${a} ${op} ${b}; ${check()} if (${t} === 0) ${t} = 0; }`;
       }),
   };
 }

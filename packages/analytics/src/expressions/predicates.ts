@@ -52,9 +52,12 @@ export function compileIn(
   for (const item of list) expectComparable('IN', operand.type, item.type, expr.position);
   const x = operand.evaluate;
   const negated = expr.negated;
-  // SQL: TRUE on a match; otherwise NULL if the list holds a NULL; otherwise FALSE.
+  // SQL: TRUE on a match; otherwise NULL if the list holds a NULL; otherwise FALSE. A match is
+  // what `=` (===) calls equal: a Set also finds NaN, so NaN is left out of it (NaN = NaN is FALSE).
   if (list.every((item) => item.constant)) {
-    const values = new Set(list.map((item) => item.value).filter((v) => v != null));
+    const values = new Set(
+      list.map((item) => item.value).filter((v) => v != null && !Number.isNaN(v)),
+    );
     const hasNull = list.some((item) => item.value == null);
     return {
       type: 'BOOLEAN',

@@ -91,7 +91,14 @@ const CONCAT: ScalarFunction = {
   },
 };
 
-/** `REGEXP_EXTRACT(s, regex[, group])`: the group (default 0: the whole match) of the first match, or NULL. */
+/**
+ * `REGEXP_EXTRACT(s, regex[, group])`: the group (default 0: the whole match) of the first match,
+ * or NULL. The regex is a JavaScript RegExp (no flags), not Flink's Java `Pattern`: most syntax
+ * agrees, but Java's inline flags (`(?i)`), possessive quantifiers (`a*+`) and `\Q...\E` are
+ * refused, and `$` matches only at the very end. Both engines backtrack: a pattern with nested
+ * quantifiers (`(a+)+b`) can take exponential time on an unlucky value, and here that blocks the
+ * whole process, so write patterns that fail fast (anchored, no nested `+`/`*`).
+ */
 const REGEXP_EXTRACT: ScalarFunction = {
   name: 'REGEXP_EXTRACT',
   signature: 'REGEXP_EXTRACT(VARCHAR, VARCHAR[, integer])',
@@ -109,7 +116,7 @@ const REGEXP_EXTRACT: ScalarFunction = {
       try {
         return new RegExp(source);
       } catch (error) {
-        const message = `REGEXP_EXTRACT: invalid regular expression '${source}': ${(error as Error).message}`;
+        const message = `REGEXP_EXTRACT: invalid regular expression '${source}' (JavaScript RegExp syntax; Java's inline flags such as (?i) are not supported): ${(error as Error).message}`;
         if (where === 'compile') throw new SqlValidationError(call.position, message);
         throw new ExpressionEvaluationError(message, call.position);
       }

@@ -1,13 +1,7 @@
 import { SqlValidationError } from '../errors.js';
 import type { ExtractExpr, FloorToExpr, StepExpr } from '../sql/ast.js';
-import {
-  ceilTo,
-  extractField,
-  FLOOR_UNITS,
-  floorTo,
-  floorToMultiple,
-  UNIT_MS,
-} from './calendar.js';
+import { MS_PER_UNIT } from '../time-units.js';
+import { ceilTo, extractField, FLOOR_UNITS, floorTo, floorToMultiple } from './calendar.js';
 import type { CompiledNode } from './compiled-node.js';
 import type { Evaluate } from './expression-scope.js';
 import type { TypedEvaluator } from './scalar-function.js';
@@ -26,9 +20,10 @@ export function compileFloorTo(expr: FloorToExpr, operand: CompiledNode): TypedE
     );
   }
   const read = operand.evaluate;
-  // Fixed-length units floor like STEP; months and years need the calendar.
-  if (expr.fn === 'FLOOR' && unit !== 'MONTH' && unit !== 'YEAR' && unit !== 'WEEK') {
-    return stepEvaluator(read, UNIT_MS[unit]);
+  // Fixed-length units floor like STEP; months and years need the calendar (WEEK is not in
+  // FLOOR_UNITS).
+  if (expr.fn === 'FLOOR' && unit !== 'MONTH' && unit !== 'YEAR') {
+    return stepEvaluator(read, MS_PER_UNIT[unit]);
   }
   const round = expr.fn === 'FLOOR' ? floorTo : ceilTo;
   return {

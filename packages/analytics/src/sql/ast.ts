@@ -66,7 +66,8 @@ export interface LiteralExpr {
   readonly kind: 'literal';
   /** For `TIMESTAMP '...'` literals: epoch milliseconds (UTC). */
   readonly value: string | number | boolean | null;
-  readonly type: 'VARCHAR' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN' | 'TIMESTAMP' | 'NULL';
+  /** A whole number is INTEGER up to 2^31 - 1, BIGINT beyond (up to 2^53 - 1, the parser's limit). */
+  readonly type: 'VARCHAR' | 'INTEGER' | 'BIGINT' | 'DOUBLE' | 'BOOLEAN' | 'TIMESTAMP' | 'NULL';
   readonly position: SourcePosition;
 }
 

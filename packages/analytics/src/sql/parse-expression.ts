@@ -1,4 +1,4 @@
-import type { SourcePosition } from '../errors.js';
+import { type SourcePosition, SqlValidationError } from '../errors.js';
 import type { BinaryOp, Expr, Identifier, WindowSpec } from './ast.js';
 import {
   literal,
@@ -163,12 +163,29 @@ function parseUnary(p: TokenCursor): Expr {
   return parsePrimary(p);
 }
 
+/** Largest INTEGER (Java's int); a larger whole number is a BIGINT literal, as in Flink. */
+const MAX_INTEGER = 2 ** 31 - 1;
+
+/**
+ * `42` is INTEGER, `3000000000` BIGINT, `3.5` and `1e3` DOUBLE. A whole number beyond 2^53 - 1
+ * is refused: it would not be exact (Flink's BIGINT goes to 2^63 - 1; this engine's stop at 2^53).
+ */
+function numberLiteral(text: string, position: SourcePosition): Expr {
+  const value = Number(text);
+  if (!/^\d+$/.test(text)) return literal(value, 'DOUBLE', position);
+  if (value <= MAX_INTEGER) return literal(value, 'INTEGER', position);
+  if (Number.isSafeInteger(value)) return literal(value, 'BIGINT', position);
+  throw new SqlValidationError(
+    position,
+    `integer literal ${text} is too large: integers are exact only up to ${Number.MAX_SAFE_INTEGER} (2^53 - 1); write it as a DOUBLE (${text}.0) if an approximate value will do`,
+  );
+}
+
 function parsePrimary(p: TokenCursor): Expr {
   const t = p.peek();
   if (t.kind === 'number') {
     p.next();
-    const isInteger = /^\d+$/.test(t.value);
-    return literal(Number(t.value), isInteger ? 'INTEGER' : 'DOUBLE', t.position);
+    return numberLiteral(t.value, t.position);
   }
   if (t.kind === 'string') {
     p.next();

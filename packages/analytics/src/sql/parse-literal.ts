@@ -1,16 +1,8 @@
 import { type SourcePosition, SqlSyntaxError } from '../errors.js';
+import { msPerUnit } from '../time-units.js';
 import type { Expr, IntervalExpr, LiteralExpr, TimeUnit, TypeName } from './ast.js';
 import type { Token } from './lexer.js';
 import { describe, type TokenCursor } from './token-cursor.js';
-
-const MS: Readonly<Record<string, number>> = {
-  MILLISECOND: 1,
-  SECOND: 1000,
-  MINUTE: 60_000,
-  HOUR: 3_600_000,
-  DAY: 86_400_000,
-  WEEK: 604_800_000,
-};
 
 /** Units from coarse to fine, for `INTERVAL 'd h:m:s' DAY TO SECOND`. */
 const FIELD_ORDER = ['DAY', 'HOUR', 'MINUTE', 'SECOND'] as const;
@@ -81,7 +73,7 @@ export function parseInterval(p: TokenCursor): IntervalExpr {
       describe(valueToken),
       [`an interval value for ${units}`],
       `invalid interval ${text}: ${
-        MS[from] === undefined || (to !== undefined && MS[to] === undefined)
+        msPerUnit(from) === undefined || (to !== undefined && msPerUnit(to) === undefined)
           ? `${from === 'MONTH' || from === 'YEAR' ? from : to} intervals have no fixed length; use MILLISECOND, SECOND, MINUTE, HOUR, DAY or WEEK`
           : `expected ${to === undefined ? 'a number' : `fields separated by ':' or ' ' for ${units}`}`
       }`,
@@ -109,7 +101,7 @@ function parsePrecision(p: TokenCursor): string {
 }
 
 function intervalMs(value: string, from: TimeUnit, to: TimeUnit | undefined): number | undefined {
-  const fromMs = MS[from];
+  const fromMs = msPerUnit(from);
   if (fromMs === undefined) return undefined;
   const num = /^-?\d+(\.\d+)?$/;
   if (to === undefined) return num.test(value) ? Number(value) * fromMs : undefined;
@@ -123,7 +115,7 @@ function intervalMs(value: string, from: TimeUnit, to: TimeUnit | undefined): nu
     const field = fields[k] as string;
     const fractional = k === fields.length - 1 && to === 'SECOND';
     if (!(fractional ? /^\d+(\.\d+)?$/ : /^\d+$/).test(field)) return undefined;
-    ms += Number(field) * (MS[FIELD_ORDER[i + k] as string] as number);
+    ms += Number(field) * (msPerUnit(FIELD_ORDER[i + k] as string) as number);
   }
   return Math.round(ms);
 }

@@ -1,4 +1,5 @@
 import { type SourcePosition, SqlValidationError } from '../errors.js';
+import { MS_PER_UNIT } from '../time-units.js';
 import type {
   ColumnDefinition,
   ColumnExpr,
@@ -31,6 +32,8 @@ import { parseSql } from './parser.js';
  *   select list becomes `window_start`;
  * - `WINDOW W AS (PARTITION BY k RANGE ... PRECEDING)` is inlined into each `OVER W` as
  *   `OVER (PARTITION BY k ORDER BY ROWTIME RANGE BETWEEN ... PRECEDING AND CURRENT ROW)`;
+ * - `AVG(x)` becomes `AVG(CAST(x AS DOUBLE))`: Flink's AVG of an integer column is an integer
+ *   (truncated), this engine's AVG is DOUBLE, and the cast keeps the numbers the same;
  * - `TOP_K_ITEMS_TUMBLING` becomes a window Top-N (`ROW_NUMBER() OVER (PARTITION BY
  *   window_start, window_end ORDER BY ITEM_COUNT DESC)` over a `TUMBLE` count);
  * - quoted identifiers become backquoted.
@@ -93,28 +96,29 @@ interface KdaWindow {
   readonly size: IntervalExpr;
 }
 
-const FLOOR_UNITS: Readonly<Record<string, readonly [string, number]>> = {
-  SECOND: ["INTERVAL '1' SECOND", 1000],
-  MINUTE: ["INTERVAL '1' MINUTE", 60_000],
-  HOUR: ["INTERVAL '1' HOUR", 3_600_000],
-  DAY: ["INTERVAL '1' DAY", 86_400_000],
-};
+/** The `FLOOR(ROWTIME TO unit)` units that become a one-unit `TUMBLE`. */
+const FLOOR_UNITS = ['SECOND', 'MINUTE', 'HOUR', 'DAY'] as const;
 
 function kdaWindow(e: Expr): KdaWindow | undefined {
   if (e.kind === 'step' && e.operand.kind === 'column') {
     return { timeColumn: e.operand, size: e.interval };
   }
   if (e.kind === 'floor-to' && e.fn === 'FLOOR' && e.operand.kind === 'column') {
-    const unit = FLOOR_UNITS[e.unit];
+    const unit = FLOOR_UNITS.find((u) => u === e.unit);
     if (unit === undefined) {
       throw new SqlValidationError(
         e.position,
-        `FLOOR(... TO ${e.unit}) has no Flink tumbling window translation; units: ${Object.keys(FLOOR_UNITS).join(', ')}`,
+        `FLOOR(... TO ${e.unit}) has no Flink tumbling window translation; units: ${FLOOR_UNITS.join(', ')}`,
       );
     }
     return {
       timeColumn: e.operand,
-      size: { kind: 'interval', ms: unit[1], text: unit[0], position: e.position },
+      size: {
+        kind: 'interval',
+        ms: MS_PER_UNIT[unit],
+        text: `INTERVAL '1' ${unit}`,
+        position: e.position,
+      },
     };
   }
   return undefined;
@@ -320,7 +324,7 @@ class Translator {
   #select(s: SelectStatement): SelectStatement {
     if (s.from.kind === 'top-k-items-tumbling') return this.#topK(s, s.from);
     const windows = s.windows;
-    const inline = (e: Expr): Expr => inlineWindows(e, windows);
+    const inline = (e: Expr): Expr => avgInDouble(inlineWindows(e, windows));
     let from: FromItem =
       s.from.kind === 'subquery' ? { ...s.from, query: this.#select(s.from.query) } : s.from;
     let groupBy = s.groupBy.map(inline);
@@ -528,6 +532,26 @@ function connector(name: Identifier): { key: string; value: string }[] {
     { key: 'stream', value: name.name },
     { key: 'format', value: 'json' },
   ];
+}
+
+/**
+ * `AVG(x)` → `AVG(CAST(x AS DOUBLE))`: this engine averages in DOUBLE whatever x is, Flink's AVG
+ * of an INT or BIGINT is an INT or BIGINT (truncated), so the bare call would give other numbers.
+ * The types of source columns are not in KDA SQL, so every argument is cast but a DOUBLE literal
+ * or a CAST to DOUBLE (for a DOUBLE x the cast changes nothing).
+ */
+function avgInDouble(e: Expr): Expr {
+  return mapExpr(e, (x) => {
+    if (x.kind !== 'call' || x.name !== 'AVG' || x.args.length !== 1) return x;
+    const arg = x.args[0] as Expr;
+    const isDouble =
+      (arg.kind === 'literal' && arg.type === 'DOUBLE') ||
+      (arg.kind === 'cast' && arg.type.name === 'DOUBLE');
+    if (isDouble) return x;
+    const position = arg.position;
+    const type = { name: 'DOUBLE', params: [], position };
+    return { ...x, args: [{ kind: 'cast', operand: arg, type, position }] };
+  });
 }
 
 /** `OVER W` → `OVER (spec)`, each spec ordered by ROWTIME when it did not say. */

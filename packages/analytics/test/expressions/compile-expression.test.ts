@@ -591,6 +591,14 @@ describe('errors', () => {
     expect(error.code).toBe('SqlValidation');
   });
 
+  it('calls a name that is neither scalar nor aggregate an unknown function', () => {
+    for (const name of ['STDDEV', 'TOP_K_ITEMS', 'LISTAGG']) {
+      expect(validationError(call(name, [col('x')])).message).toMatch(
+        new RegExp(`unknown function ${name}; closest known functions: `),
+      );
+    }
+  });
+
   it('names an unknown function and the closest known ones', () => {
     const error = validationError(call('UPPR', [col('url')], at(4)));
     expect(error.message).toMatch(
@@ -612,6 +620,9 @@ describe('errors', () => {
     );
     expect(validationError(call('SUM', [col('n')])).message).toMatch(
       /aggregate SUM is not allowed here/,
+    );
+    expect(validationError(call('PERCENTILE_CONT', [col('x'), dbl(0.5)])).message).toMatch(
+      /aggregate PERCENTILE_CONT is not allowed here/,
     );
     // The aggregate is the problem, not its argument's type.
     expect(validationError(call('AVG', [call('UPPER', [col('n')])])).message).toMatch(
@@ -683,6 +694,63 @@ describe('errors', () => {
     expect(validationError(expr).message).toMatch(
       /CASE needs values of one type, got VARCHAR \(branch 1\), INTEGER \(branch 2\)/,
     );
+  });
+});
+
+describe('integer arithmetic', () => {
+  const evaluate = (e: Expr, values: Record<string, unknown>) =>
+    compileExpression(e, scope).evaluate(row(values));
+
+  it('fails the row when an INTEGER result leaves the INTEGER range', () => {
+    expect(evaluate(bin('+', col('n'), lit(1)), { n: 2147483646 })).toBe(2147483647);
+    expect(() => evaluate(bin('+', col('n'), lit(1), at(5)), { n: 2147483647 })).toThrow(
+      ExpressionEvaluationError,
+    );
+    expect(() => evaluate(bin('+', col('n'), lit(1), at(5)), { n: 2147483647 })).toThrow(
+      "line 1, column 5: INTEGER overflow: 2147483647 + 1 is outside INTEGER's range -2147483648 to 2147483647; CAST an operand to BIGINT",
+    );
+    expect(() => evaluate(bin('-', neg(col('n')), lit(2)), { n: 2147483647 })).toThrow(
+      /INTEGER overflow: -2147483647 - 2/,
+    );
+    expect(() => evaluate(bin('*', col('n'), col('n')), { n: 46341 })).toThrow(
+      /INTEGER overflow: 46341 \* 46341/,
+    );
+    expect(() => evaluate(bin('/', col('n'), lit(-1)), { n: -2147483648 })).toThrow(
+      /INTEGER overflow: -2147483648 \/ -1/,
+    );
+  });
+
+  it('computes BIGINT exactly up to 2^53 - 1 and fails the row beyond', () => {
+    expect(evaluate(bin('+', col('big'), lit(1)), { big: 2147483647 })).toBe(2147483648);
+    expect(evaluate(bin('*', col('big'), col('big')), { big: 94906265 })).toBe(9007199136250225);
+    expect(() => evaluate(bin('*', col('big'), col('big')), { big: 94906266 })).toThrow(
+      /BIGINT overflow: 94906266 \* 94906266 is outside BIGINT's range -9007199254740991 to 9007199254740991; CAST an operand to DOUBLE/,
+    );
+    // An INTEGER column with a BIGINT operand is BIGINT arithmetic: no INTEGER overflow.
+    expect(evaluate(bin('+', col('n'), col('big')), { n: 2147483647, big: 1 })).toBe(2147483648);
+  });
+
+  it('leaves DOUBLE arithmetic to IEEE 754', () => {
+    expect(evaluate(bin('*', col('x'), col('x')), { x: 1e200 })).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('IN and = on NaN', () => {
+  const nan = dbl(Number.NaN);
+  const inList = (list: Expr[], negated = false): Expr => ({
+    kind: 'in',
+    operand: col('x'),
+    list,
+    negated,
+    position: P,
+  });
+  const evaluate = (e: Expr) => compileExpression(e, scope).evaluate(row({ x: Number.NaN, n: 1 }));
+
+  it('agree: NaN matches nothing, not even NaN', () => {
+    expect(evaluate(bin('=', col('x'), nan))).toBe(false);
+    expect(evaluate(inList([nan]))).toBe(false);
+    expect(evaluate(inList([nan, dbl(1.5)], true))).toBe(true);
+    expect(evaluate(inList([bin('+', col('n'), nan)]))).toBe(false);
   });
 });
 

@@ -138,6 +138,14 @@ describe('string functions', () => {
       SqlValidationError,
     );
   });
+
+  it("names the regular expression dialect when it refuses Java's (?i)", () => {
+    expect(() =>
+      compileExpression(call('REGEXP_EXTRACT', col('s'), lit('(?i)abc')), scope),
+    ).toThrow(
+      /REGEXP_EXTRACT: invalid regular expression '\(\?i\)abc' \(JavaScript RegExp syntax; Java's inline flags such as \(\?i\) are not supported\)/,
+    );
+  });
 });
 
 describe('math and conditional functions', () => {
@@ -149,6 +157,11 @@ describe('math and conditional functions', () => {
     ['ROUND negative half away from zero', call('ROUND', dbl(-2.5)), -3],
     ['ROUND(1.005, 2) on the decimal text', call('ROUND', dbl(1.005), lit(2)), 1.01],
     ['ROUND to tens', call('ROUND', lit(1250), lit(-2)), 1300],
+    ['ROUND of a number written with a negative exponent', call('ROUND', dbl(1e-7), lit(2)), 0],
+    ['ROUND of 1.5e-7 to 7 digits', call('ROUND', dbl(1.5e-7), lit(7)), 2e-7],
+    ['ROUND of a number written with a positive exponent', call('ROUND', dbl(1e21)), 1e21],
+    ['ROUND of -1.5e21 to -20 digits', call('ROUND', dbl(-1.5e21), lit(-20)), -1.5e21],
+    ['ROUND to more digits than a double holds', call('ROUND', dbl(1.5), lit(400)), 1.5],
     ['MOD', call('MOD', lit(-7), lit(3)), -1],
     ['POWER', call('POWER', lit(2), lit(10)), 1024],
     ['SQRT', call('SQRT', lit(16)), 4],

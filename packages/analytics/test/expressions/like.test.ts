@@ -149,4 +149,45 @@ describe('LIKE', () => {
       { numRuns: 500 },
     );
   });
+
+  it('agrees with a dynamic-programming matcher on longer texts and patterns with many %', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'b', '%', '_'), maxLength: 12 }),
+        fc.string({ unit: fc.constantFrom('a', 'b'), maxLength: 40 }),
+        (pattern, s) => {
+          expect(matches(s, pattern)).toBe(referenceLike(s, pattern));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('matches a 10,000-character text against patterns that backtrack in a regular expression', () => {
+    const text = 'a'.repeat(10_000);
+    expect(matches(text, '%a%a%a%a%a%a%b')).toBe(false);
+    expect(matches(text, '%a%a%a%a%a%a%a')).toBe(true);
+    expect(matches(text, '%a_%a_%a_%a_%a_%b%')).toBe(false);
+    expect(matches(`${text}b`, '%a_%a_%a_%a_%a_%b')).toBe(true);
+    expect(matches(text, '_%_%_%_%_%_%_%_%_%_%c')).toBe(false);
+  });
 });
+
+/** Reference LIKE without escapes: table[i][j] = text[0, i) matches pattern[0, j). */
+function referenceLike(text: string, pattern: string): boolean {
+  let row = [true];
+  for (let j = 1; j <= pattern.length; j++)
+    row[j] = (row[j - 1] as boolean) && pattern[j - 1] === '%';
+  for (let i = 1; i <= text.length; i++) {
+    const next = [false];
+    for (let j = 1; j <= pattern.length; j++) {
+      const p = pattern[j - 1];
+      next[j] =
+        p === '%'
+          ? (next[j - 1] as boolean) || (row[j] as boolean)
+          : (row[j - 1] as boolean) && (p === '_' || p === text[i - 1]);
+    }
+    row = next;
+  }
+  return row[pattern.length] as boolean;
+}

@@ -296,6 +296,22 @@ describe('the KDA developer guide examples', () => {
       "TABLE(TUMBLE(TABLE `SOURCE_SQL_STREAM_001`, DESCRIPTOR(ROWTIME), INTERVAL '60' SECOND))",
     );
   });
+
+  it('averages in DOUBLE as this engine does: AVG(x) becomes AVG(CAST(x AS DOUBLE))', () => {
+    // Flink's AVG of an INT column is an INT: the bare call would truncate.
+    expect(toFlinkSql(EXAMPLES.chainedPumps)).toContain(
+      'SELECT ticker_symbol, AVG(CAST(change AS DOUBLE)) AS avg_change, COUNT(*) AS changes',
+    );
+    expect(toFlinkSql(EXAMPLES.slidingAverage)).toContain(
+      'AVG(CAST(price AS DOUBLE)) OVER (PARTITION BY ticker_symbol ORDER BY ROWTIME',
+    );
+    const already = toFlinkSql(
+      `SELECT STREAM AVG(CAST(n AS DOUBLE)), AVG(1.5), AVG(n + 1) FROM "S" GROUP BY STEP("S".ROWTIME BY INTERVAL '1' MINUTE)`,
+    );
+    expect(already).toContain(
+      'SELECT AVG(CAST(n AS DOUBLE)), AVG(1.5), AVG(CAST(n + 1 AS DOUBLE))',
+    );
+  });
 });
 
 describe('toFlinkSql on other input', () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { SqlValidationError } from '../../src/errors.js';
 import type { Ast } from '../../src/index.js';
 import { parseSql } from '../../src/sql/parser.js';
+import { MS_PER_UNIT } from '../../src/time-units.js';
 
 type Expr = Ast.Expr;
 
@@ -96,6 +98,21 @@ describe('literals', () => {
     expect(expr('2.5E-1')).toMatchObject({ value: 0.25, type: 'DOUBLE' });
   });
 
+  it('types a whole number by its range: INTEGER up to 2^31 - 1, BIGINT up to 2^53 - 1', () => {
+    expect(expr('2147483647')).toMatchObject({ value: 2147483647, type: 'INTEGER' });
+    expect(expr('2147483648')).toMatchObject({ value: 2147483648, type: 'BIGINT' });
+    expect(expr('3000000000')).toMatchObject({ value: 3000000000, type: 'BIGINT' });
+    expect(expr('9007199254740991')).toMatchObject({ value: 9007199254740991, type: 'BIGINT' });
+    expect(expr('9007199254740992.0')).toMatchObject({ type: 'DOUBLE' });
+  });
+
+  it('refuses a whole number beyond 2^53 - 1, where it would not be exact', () => {
+    expect(() => expr('9007199254740992')).toThrow(SqlValidationError);
+    expect(() => expr('99999999999999999999999')).toThrow(
+      /^line 1, column 8: integer literal 99999999999999999999999 is too large: integers are exact only up to 9007199254740991 \(2\^53 - 1\); write it as a DOUBLE \(99999999999999999999999\.0\)/,
+    );
+  });
+
   it("unescapes '' inside strings", () => {
     expect(expr("'it''s'")).toMatchObject({ value: "it's", type: 'VARCHAR' });
     expect(expr("''")).toMatchObject({ value: '', type: 'VARCHAR' });
@@ -148,6 +165,13 @@ describe('INTERVAL literals', () => {
     ["INTERVAL -'5' SECOND", -5000],
   ])('%s is %i ms', (text, ms) => {
     expect(expr(text)).toMatchObject({ kind: 'interval', ms });
+  });
+
+  it('reads every fixed-length unit with the milliseconds the expressions use', () => {
+    for (const [unit, ms] of Object.entries(MS_PER_UNIT)) {
+      expect(expr(`INTERVAL '2' ${unit}`)).toMatchObject({ kind: 'interval', ms: 2 * ms });
+    }
+    expect(MS_PER_UNIT.WEEK).toBe(7 * MS_PER_UNIT.DAY);
   });
 
   it('keeps the text as written for messages and translation', () => {
