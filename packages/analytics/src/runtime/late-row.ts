@@ -14,3 +14,24 @@ export interface LateRow<Row> {
   /** Why the row is late, for people: e.g. `every window of the row has closed (...)`. */
   readonly reason: string;
 }
+
+/**
+ * Adds one late row to an operator's list for the current call, creating the list on the first
+ * one (most calls have none): `lateRows = addLateRow(lateRows, row, time, watermark, reason)`.
+ */
+export function addLateRow<Row>(
+  lateRows: LateRow<Row>[] | undefined,
+  row: Row,
+  time: number,
+  watermark: number,
+  reason: string,
+): LateRow<Row>[] {
+  const list = lateRows ?? [];
+  list.push({ row, time, watermark, reason });
+  return list;
+}
+
+/** The reason every operator gives for a row whose time is not a finite number. */
+export function notFiniteTimeReason(time: number): string {
+  return `the row's time is not a finite number (${String(time)})`;
+}

@@ -8,9 +8,19 @@ import {
   type GroupState,
   latenessOf,
 } from './group-state.js';
-import type { LateRow } from './late-row.js';
+import { addLateRow, type LateRow, notFiniteTimeReason } from './late-row.js';
 import { validateWindowKind } from './window-kind.js';
 import type { WindowAggregationOptions, WindowResult } from './window-result.js';
+
+/** What a session last emitted under some bounds: enough to withdraw it once they change. */
+interface Shown {
+  readonly start: number;
+  readonly end: number;
+  /** A copy of the emitted values (the emitted array belongs to the callee). */
+  readonly values: readonly unknown[];
+  /** Whether it was `final`/`update` (not `early`): a further emission is then an `update`. */
+  readonly final: boolean;
+}
 
 /** One session of one key: `[start, end)` with `end = last row time + gap`. */
 interface Session extends GroupState {
@@ -18,6 +28,10 @@ interface Session extends GroupState {
   end: number;
   /** False once merged into another session (a pending update for it is then skipped). */
   alive: boolean;
+  /** The session's last emission, `undefined` before its first. */
+  shown: Shown | undefined;
+  /** Emissions of sessions merged into this one: withdrawn by its next emission. */
+  merged: Shown[] | undefined;
 }
 
 /**
@@ -35,13 +49,18 @@ interface Session extends GroupState {
  * is past that point; such a row goes to `late` even if it would have touched a session still
  * held (as in Flink, which drops it before merging).
  *
- * When a row within the allowed lateness merges fired sessions, the merged session is emitted
- * with `kind: 'update'` and a revision above all of its parts'; its bounds differ from theirs,
- * so a sink keyed by (window, key) sees the merged session replace the parts (same key,
- * overlapping time).
+ * A session's bounds move when rows extend it or merge it with others. When that happens to a
+ * session already emitted (`final`, `update` or `early`), its next emission is preceded by a
+ * `kind: 'retract'` result for each withdrawn (bounds, key) — its own old bounds and those of
+ * every emitted session merged into it — carrying the values last emitted for them, as Flink SQL
+ * retracts an updated session row. So a sink that upserts by (window, key) and deletes on
+ * `retract` holds exactly one row per session. Revisions keep counting across bounds, so each
+ * retraction and the emission after it rank above everything emitted for the session before.
+ * The first non-early emission under given bounds is `final`, later ones `update`.
  *
  * `openWindows` and `openGroups` both count sessions (one group each). Memory: sessions per key
- * are those within `gap + bound + lateness` of the newest row, so about keys × accumulators.
+ * are those within `gap + bound + lateness` of the newest row, so about keys × (accumulators +
+ * a copy of the last emitted values).
  *
  * @example
  * ```ts
@@ -103,24 +122,18 @@ export class SessionAggregation<Row> {
       const row = rows[r] as Row;
       const time = this.#timeOf(row);
       if (!Number.isFinite(time)) {
-        lateRows ??= [];
-        lateRows.push({
-          row,
-          time,
-          watermark,
-          reason: `the row's time is not a finite number (${String(time)})`,
-        });
+        lateRows = addLateRow(lateRows, row, time, watermark, notFiniteTimeReason(time));
         continue;
       }
       const end = time + gap;
       if (end - 1 + lateness <= watermark) {
-        lateRows ??= [];
-        lateRows.push({
+        lateRows = addLateRow(
+          lateRows,
           row,
           time,
           watermark,
-          reason: `the row's session window [${time}, ${end}) has closed: the watermark ${watermark} is at or past its end - 1 + allowedLatenessMs (${lateness})`,
-        });
+          `the row's session window [${time}, ${end}) has closed: the watermark ${watermark} is at or past its end - 1 + allowedLatenessMs (${lateness})`,
+        );
         continue;
       }
       const key = this.#keyOf(row);
@@ -148,7 +161,7 @@ export class SessionAggregation<Row> {
       for (const session of updates) {
         // A later row of the batch may have merged it away or pushed its end past the watermark.
         if (session.alive && session.dirty && session.end - 1 <= watermark) {
-          results.push(emitGroup(session.start, session.end, session, 'update'));
+          this.#emitSession(session, false, results);
         }
       }
       if (results.length > 0) this.#emit(results);
@@ -170,6 +183,8 @@ export class SessionAggregation<Row> {
         start: time,
         end,
         alive: true,
+        shown: undefined,
+        merged: undefined,
       };
       list.splice(first, 0, session);
       this.#count++;
@@ -185,6 +200,11 @@ export class SessionAggregation<Row> {
       }
       if (other.end > target.end) target.end = other.end;
       if (other.revision > target.revision) target.revision = other.revision;
+      if (other.shown !== undefined || other.merged !== undefined) {
+        target.merged ??= [];
+        if (other.merged !== undefined) target.merged.push(...other.merged);
+        if (other.shown !== undefined) target.merged.push(other.shown);
+      }
       other.alive = false;
     }
     if (last - first > 1) {
@@ -208,7 +228,7 @@ export class SessionAggregation<Row> {
     const results: WindowResult[] = [];
     for (const session of this.#sortedSessions()) {
       if (session.dirty && session.end - 1 > this.#watermark) {
-        results.push(emitGroup(session.start, session.end, session, 'early'));
+        this.#emitSession(session, true, results);
       }
     }
     if (results.length > 0) this.#emit(results);
@@ -246,6 +266,30 @@ export class SessionAggregation<Row> {
     return this.#watermark;
   }
 
+  /**
+   * Emits a session (`early`, or else `final`/`update`), each withdrawn (bounds, key) first: see
+   * the class comment.
+   */
+  #emitSession(session: Session, early: boolean, results: WindowResult[]): void {
+    const shown = session.shown;
+    const moved =
+      shown !== undefined && (shown.start !== session.start || shown.end !== session.end);
+    if (moved) results.push(retraction(session, shown));
+    if (session.merged !== undefined) {
+      for (const part of session.merged) results.push(retraction(session, part));
+      session.merged = undefined;
+    }
+    const kind = early ? 'early' : shown?.final === true && !moved ? 'update' : 'final';
+    const result = emitGroup(session.start, session.end, session, kind);
+    results.push(result);
+    session.shown = {
+      start: session.start,
+      end: session.end,
+      values: result.values.slice(),
+      final: !early,
+    };
+  }
+
   #sortedSessions(): Session[] {
     const all: Session[] = [];
     for (const list of this.#sessions.values()) for (const session of list) all.push(session);
@@ -261,7 +305,7 @@ export class SessionAggregation<Row> {
       const last = session.end - 1;
       // Sessions already past the previous watermark were emitted by `process`.
       if (last > previous && (all || last <= watermark)) {
-        results.push(emitGroup(session.start, session.end, session, 'final'));
+        this.#emitSession(session, false, results);
       }
       if (all || last + lateness <= watermark) {
         session.alive = false;
@@ -279,4 +323,18 @@ export class SessionAggregation<Row> {
     this.#nextScanAt = nextScanAt;
     if (results.length > 0) this.#emit(results);
   }
+}
+
+/** The retraction of what a session emitted under old bounds; takes the session's next revision. */
+function retraction(session: Session, shown: Shown): WindowResult {
+  const revision = session.revision;
+  session.revision = revision + 1;
+  return {
+    windowStart: shown.start,
+    windowEnd: shown.end,
+    keyValues: session.keyValues,
+    values: shown.values,
+    kind: 'retract',
+    revision,
+  };
 }

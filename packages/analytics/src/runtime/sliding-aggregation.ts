@@ -2,7 +2,7 @@ import type { Accumulator } from '../aggregates/aggregate-function.js';
 import { InvalidOptionError } from '../errors.js';
 import type { AggregateSlot } from './aggregate-slot.js';
 import { latenessOf } from './group-state.js';
-import type { LateRow } from './late-row.js';
+import { addLateRow, type LateRow, notFiniteTimeReason } from './late-row.js';
 import { TimeOrderedBuffer } from './time-ordered-buffer.js';
 
 /**
@@ -76,9 +76,13 @@ const COMPACT_AT = 1024;
  * Accumulators with `remove` (COUNT, SUM, AVG) run incrementally; the others (MIN, MAX, ...) are
  * recomputed from the frame's rows for each output, O(frame) per row.
  *
- * Memory: per partition, the rows of the current frame (for RANGE, a partition is released once
- * its newest row is more than `rangeMs` behind the newest processed row; for ROWS, `n + 1` rows
- * per partition ever seen); unordered, plus the rows not yet passed by the watermark.
+ * Memory: per partition, the rows of the current frame; unordered, plus the rows not yet passed
+ * by the watermark. For RANGE, a partition is released once its newest row is more than
+ * `rangeMs` behind the newest processed row, so memory follows the partitions active within the
+ * range. For ROWS, a partition is **never** released: a row arriving after any pause must still
+ * see the `n` rows before it, so `n + 1` rows are kept for every partition key ever seen, until
+ * `finish()` — as Flink keeps OVER ... ROWS state without a state TTL. Bound the number of
+ * PARTITION BY keys (or use a RANGE frame) for unbounded key spaces; `openPartitions` reports it.
  *
  * @example
  * ```ts
@@ -159,7 +163,7 @@ export class SlidingAggregation<Row> {
       const time = this.#timeOf(row);
       let reason: string | undefined;
       if (!Number.isFinite(time)) {
-        reason = `the row's time is not a finite number (${String(time)})`;
+        reason = notFiniteTimeReason(time);
       } else if (this.#finished) {
         reason = 'the input has ended: finish() was called';
       } else if (ordered) {
@@ -174,8 +178,7 @@ export class SlidingAggregation<Row> {
         this.#buffer.push(row, time);
       }
       if (reason !== undefined) {
-        lateRows ??= [];
-        lateRows.push({ row, time, watermark: this.#watermark, reason });
+        lateRows = addLateRow(lateRows, row, time, this.#watermark, reason);
       }
     }
     if (lateRows !== undefined) this.#late(lateRows);
@@ -203,7 +206,10 @@ export class SlidingAggregation<Row> {
     this.#partitions.clear();
   }
 
-  /** How many partitions hold rows. */
+  /**
+   * How many partitions hold rows. With a ROWS frame this is every partition key seen so far
+   * (see the class comment): watch it when the keys are unbounded.
+   */
   get openPartitions(): number {
     return this.#partitions.size;
   }
@@ -224,6 +230,7 @@ export class SlidingAggregation<Row> {
   /** Drops partitions no future row can see: their newest row is older than any future frame. */
   #releaseIdlePartitions(): void {
     const range = this.#rangeMs;
+    // ROWS frames reach back by count, not time: every partition stays visible (class comment).
     if (range === Number.POSITIVE_INFINITY) return;
     const oldestVisible = this.#maxTime - range;
     // Scanning at most once per `range` of time progress keeps this O(1) amortised per row.

@@ -19,11 +19,6 @@ export class TimeOrderedBuffer<Row> {
     return this.#heap.length;
   }
 
-  /** The smallest buffered time, `+Infinity` when empty. */
-  get minTime(): number {
-    return this.#heap[0]?.time ?? Number.POSITIVE_INFINITY;
-  }
-
   /** Buffers one row. */
   push(row: Row, time: number): void {
     const heap = this.#heap;

@@ -6,7 +6,7 @@ import {
   type GroupState,
   latenessOf,
 } from './group-state.js';
-import type { LateRow } from './late-row.js';
+import { addLateRow, type LateRow, notFiniteTimeReason } from './late-row.js';
 import { SessionAggregation } from './session-aggregation.js';
 import { createWindowAssigner, type WindowAssigner } from './window-assigner.js';
 import { validateWindowKind } from './window-kind.js';
@@ -31,11 +31,14 @@ interface WindowState {
  * - The window's state is kept for `allowedLatenessMs` more and **released** when
  *   `watermark >= end - 1 + allowedLatenessMs`. Rows arriving for it meanwhile update it; at the
  *   end of that `process` call each changed group is re-emitted with `kind: 'update'` and the next
- *   `revision` (sinks upsert by window, key and revision).
+ *   `revision` (sinks upsert by window, key and revision) — or with `kind: 'final'` when the group
+ *   first appears in the window then, so that every (window, group) has exactly one `final`.
  * - A row is **late** when every window it belongs to has been released (or would have been, had
  *   it existed): `end - 1 + allowedLatenessMs <= watermark` for all of them. Late rows go to
- *   `late`, never dropped silently. A hop row some of whose windows are released still counts in
- *   the others. A row whose time is not a finite number is late too.
+ *   `late`, never dropped silently. A row whose time is not a finite number is late too.
+ * - A hop or cumulate row some (not all) of whose windows are released counts in the others
+ *   only: it is not late, and the released windows' results stay without it.
+ *   `partiallyLateRows` counts such rows.
  * - Rows are judged against the watermark of the last `advanceWatermark` call; the engine calls
  *   `process(batch)` and then `advanceWatermark(...)` (see `BoundedOutOfOrdernessWatermark`; for
  *   processing time the engine passes the wall clock on a timer).
@@ -76,6 +79,7 @@ export class WindowAggregation<Row> {
   /** Lower bound of the watermark at which some window fires or is released. */
   #nextScanAt = Number.POSITIVE_INFINITY;
   #openGroups = 0;
+  #partiallyLateRows = 0;
   /** The windows of the previous row, `undefined` where released: see `process`. */
   readonly #cache: (WindowState | undefined)[];
 
@@ -130,13 +134,7 @@ export class WindowAggregation<Row> {
       const row = rows[r] as Row;
       const time = this.#timeOf(row);
       if (!Number.isFinite(time)) {
-        lateRows ??= [];
-        lateRows.push({
-          row,
-          time,
-          watermark,
-          reason: `the row's time is not a finite number (${String(time)})`,
-        });
+        lateRows = addLateRow(lateRows, row, time, watermark, notFiniteTimeReason(time));
         continue;
       }
       const count = assigner.assign(time, starts, ends);
@@ -148,10 +146,14 @@ export class WindowAggregation<Row> {
           cache[i] = this.#windowFor(starts[i] as number, ends[i] as number);
       }
       let key: string | number | undefined;
+      let missed = false;
       for (let i = 0; i < count; i++) {
         const window = cache[i];
         // Released (or never-opened and already past) windows cannot take the row.
-        if (window === undefined) continue;
+        if (window === undefined) {
+          missed = true;
+          continue;
+        }
         if (key === undefined) {
           key = this.#keyOf(row);
           for (let a = 0; a < slots.length; a++)
@@ -174,13 +176,15 @@ export class WindowAggregation<Row> {
         }
       }
       if (key === undefined) {
-        lateRows ??= [];
-        lateRows.push({
+        lateRows = addLateRow(
+          lateRows,
           row,
           time,
           watermark,
-          reason: `every window of the row has closed: the watermark ${watermark} is at or past each window's end - 1 + allowedLatenessMs (${this.#latenessMs})`,
-        });
+          `every window of the row has closed: the watermark ${watermark} is at or past each window's end - 1 + allowedLatenessMs (${this.#latenessMs})`,
+        );
+      } else if (missed) {
+        this.#partiallyLateRows++;
       }
     }
     if (lateRows !== undefined) this.#late(lateRows);
@@ -188,7 +192,11 @@ export class WindowAggregation<Row> {
       const results: WindowResult[] = [];
       for (let i = 0; i < updates.length; i += 2) {
         const window = updates[i] as WindowState;
-        results.push(emitGroup(window.start, window.end, updates[i + 1] as GroupState, 'update'));
+        const group = updates[i + 1] as GroupState;
+        // A group that first appears after its window fired has had no `final` yet (revision 0:
+        // early emissions happen only before the window fires, and firing emits every group).
+        const kind = group.revision === 0 ? 'final' : 'update';
+        results.push(emitGroup(window.start, window.end, group, kind));
       }
       this.#emit(results);
     }
@@ -252,6 +260,15 @@ export class WindowAggregation<Row> {
   /** How many (window, group) states are held: the number of accumulator sets. */
   get openGroups(): number {
     return this.#session !== undefined ? this.#session.openGroups : this.#openGroups;
+  }
+
+  /**
+   * How many rows were added to some of their windows but missed others that were already
+   * released (hop and cumulate only): their released windows' results do not include them. Such
+   * rows are not in `late`; the count is for stats. Sessions and tumbling windows never miss.
+   */
+  get partiallyLateRows(): number {
+    return this.#session !== undefined ? 0 : this.#partiallyLateRows;
   }
 
   /**

@@ -6,7 +6,10 @@ import type { WindowKind } from './window-kind.js';
  * have their own operator.
  */
 export interface WindowAssigner {
-  /** The most windows one row can belong to: the length `starts`/`ends` must have. */
+  /**
+   * The most windows one row can belong to: the length `starts`/`ends` must have. At most
+   * `MAX_WINDOWS_PER_ROW` for a window that passed `validateWindowKind`.
+   */
   readonly maxWindowsPerRow: number;
   /**
    * Writes the windows containing `timeMs` into `starts[i]`/`ends[i]`, ordered by ascending end,

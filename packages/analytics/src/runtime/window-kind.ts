@@ -33,8 +33,17 @@ export type WindowKind =
   | { readonly kind: 'session'; readonly gapMs: number };
 
 /**
- * Throws {@link InvalidOptionError} unless the window's lengths are positive whole milliseconds
- * and the hop/cumulate multiples hold. Returns the window for chaining.
+ * The most windows one row may belong to: `sizeMs / slideMs` for `hop`, `sizeMs / stepMs` for
+ * `cumulate`. Each row updates that many (window, group) states and the operator keeps that many
+ * windows open, so a 7-day HOP sliding by 1 ms (604,800,000 windows per row) would exhaust
+ * memory; {@link validateWindowKind} refuses such windows instead.
+ */
+export const MAX_WINDOWS_PER_ROW = 10_000;
+
+/**
+ * Throws {@link InvalidOptionError} unless the window's lengths are positive whole milliseconds,
+ * the hop/cumulate multiples hold and a row falls in at most {@link MAX_WINDOWS_PER_ROW} windows.
+ * Returns the window for chaining.
  *
  * @example
  * ```ts
@@ -57,6 +66,7 @@ export function validateWindowKind(window: WindowKind): WindowKind {
           `a HOP window's size must be a whole multiple of its slide (as in Flink), got size ${window.sizeMs} ms and slide ${window.slideMs} ms`,
         );
       }
+      checkWindowsPerRow('HOP', 'window.slideMs', 'slide', window.sizeMs, window.slideMs);
       return window;
     case 'cumulate':
       checkLength('window.stepMs', window.stepMs);
@@ -67,6 +77,7 @@ export function validateWindowKind(window: WindowKind): WindowKind {
           `a CUMULATE window's size must be a whole multiple of its step (as in Flink), got size ${window.sizeMs} ms and step ${window.stepMs} ms`,
         );
       }
+      checkWindowsPerRow('CUMULATE', 'window.stepMs', 'step', window.sizeMs, window.stepMs);
       return window;
     case 'session':
       checkLength('window.gapMs', window.gapMs);
@@ -86,6 +97,22 @@ function checkLength(option: string, value: number): void {
     throw new InvalidOptionError(
       option,
       `must be a whole number of milliseconds >= 1, got ${String(value)}`,
+    );
+  }
+}
+
+function checkWindowsPerRow(
+  fn: string,
+  option: string,
+  name: string,
+  sizeMs: number,
+  strideMs: number,
+): void {
+  const perRow = sizeMs / strideMs;
+  if (perRow > MAX_WINDOWS_PER_ROW) {
+    throw new InvalidOptionError(
+      option,
+      `a ${fn} window puts each row in size / ${name} windows, at most ${MAX_WINDOWS_PER_ROW}; got size ${sizeMs} ms / ${name} ${strideMs} ms = ${perRow} windows per row: use a longer ${name} or a shorter size`,
     );
   }
 }

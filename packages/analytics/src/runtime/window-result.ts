@@ -5,7 +5,8 @@ import type { WindowKind } from './window-kind.js';
 /**
  * One result row of a group-window aggregation: the values of one group in one window.
  * Sinks that need idempotence under at-least-once input upsert by
- * `(windowStart, windowEnd, keyValues)` and keep the highest `revision`.
+ * `(windowStart, windowEnd, keyValues)` and keep the highest `revision`, and delete that entry
+ * on a `retract`.
  */
 export interface WindowResult {
   /** Window start, epoch ms, inclusive. */
@@ -17,12 +18,23 @@ export interface WindowResult {
   /** One value per aggregate slot, `accumulator.result()`. */
   readonly values: readonly unknown[];
   /**
-   * `final`: the window closed (the watermark passed its end). `early`: a preview asked for by
-   * `emitEarly()`; a later emission supersedes it. `update`: rows within the allowed lateness
-   * changed a window that had already fired.
+   * - `final`: the window closed (the watermark passed its end); exactly one per (window, key)
+   *   whose results are not `early` — also for a group that first appears within the allowed
+   *   lateness, after its window fired.
+   * - `early`: a preview asked for by `emitEarly()`; a later emission supersedes it.
+   * - `update`: rows within the allowed lateness changed a (window, key) that had had its `final`.
+   * - `retract`: sessions only — the (window, key) with these bounds is withdrawn, because rows
+   *   moved the session's bounds (or merged it into another session) after it had been emitted
+   *   (`final`, `update` or `early`). It carries the bounds and values last emitted for them and
+   *   comes just before the emission with the new bounds, as Flink SQL retracts an updated
+   *   session row.
    */
-  readonly kind: 'final' | 'early' | 'update';
-  /** 0 for the first emission of (window, key), one more for each later emission of it. */
+  readonly kind: 'final' | 'early' | 'update' | 'retract';
+  /**
+   * 0 for the first emission of (window, key), one more for each later emission of it. A session
+   * keeps counting across its bounds (and retractions): revision `n` of its new bounds follows
+   * the retraction of the old ones, so the highest revision of any key is the latest word on it.
+   */
   readonly revision: number;
 }
 

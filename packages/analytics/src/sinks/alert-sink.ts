@@ -39,7 +39,8 @@ export interface AlertSinkOptions {
    * What an `early` (partial window) output does: `'ignore'` — a partial count crossing a
    * threshold is not yet a final result; `'alert'` — raise at once, for alarms that must not
    * wait for the window to close (the final result of that key then raises nothing).
-   * `insert` and `update` outputs always raise.
+   * `insert` and `update` outputs always raise; `retract` outputs (a session's withdrawn
+   * bounds) never do.
    * @default 'ignore'
    */
   readonly onEarly?: 'ignore' | 'alert';
@@ -195,6 +196,8 @@ class AlertSink implements ResultSink, AsyncDisposable {
     const failed: QueryOutput[] = [];
     const errors: unknown[] = [];
     for (const output of outputs) {
+      // A withdrawn row is no new condition: the result that replaces it alerts (or not) itself.
+      if (output.kind === 'retract') continue;
       if (output.kind === 'early' && !this.#alertOnEarly) continue;
       const { key } = output;
       if (this.#keys.has(key, nowMs)) continue;

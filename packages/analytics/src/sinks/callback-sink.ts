@@ -17,7 +17,11 @@ import { requireFunction } from './sink-options.js';
  * const run = runQuery(sql, {
  *   source,
  *   sinks: { RESULT: callbackSink((outputs) => {
- *     for (const output of outputs) counts.set(output.key, output.row); // upsert: latest revision wins
+ *     for (const output of outputs) {
+ *       // upsert: latest revision wins; a retraction (a session whose bounds moved) deletes
+ *       if (output.kind === 'retract') counts.delete(output.key);
+ *       else counts.set(output.key, output.row);
+ *     }
  *   }) },
  * });
  * ```

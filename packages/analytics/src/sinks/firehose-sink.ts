@@ -3,7 +3,7 @@ import type { QueryOutput } from '../engine/query-output.js';
 import { InvalidOptionError } from '../errors.js';
 import { deliverEach } from './deliver-each.js';
 import type { ResultSink } from './result-sink.js';
-import { type OutputFormat, outputEncoder } from './serialize-output.js';
+import { type OutputFormat, outputEncoder, outputsToWrite } from './serialize-output.js';
 import { SinkLifecycle } from './sink-lifecycle.js';
 import { booleanOption, describeValue, requireMethods, requireOptions } from './sink-options.js';
 
@@ -16,7 +16,8 @@ export interface FirehoseSinkOptions {
   readonly producer: Pick<FirehoseProducer, 'put' | 'flush'>;
   /**
    * What a record holds before its delimiter: `'envelope'`, `'row'` or a function, as for
-   * `kinesisStreamSink`.
+   * `kinesisStreamSink`. Envelopes carry `kind`: whoever reads the files deletes (or skips) a
+   * key whose latest record is `"kind":"retract"`; with `'row'`, retractions are not written.
    * @default 'envelope'
    */
   readonly format?: OutputFormat;
@@ -54,7 +55,8 @@ export function firehoseSink(options: FirehoseSinkOptions): ResultSink & AsyncDi
   requireOptions(options, 'firehoseSink');
   const { producer } = options;
   requireMethods('producer', producer, ['put', 'flush'], 'a FirehoseProducer');
-  const encode = outputEncoder(options.format);
+  const format = options.format;
+  const encode = outputEncoder(format);
   const delimiter = options.delimiter ?? '\n';
   if (typeof delimiter !== 'string') {
     throw new InvalidOptionError(
@@ -76,7 +78,7 @@ export function firehoseSink(options: FirehoseSinkOptions): ResultSink & AsyncDi
     });
   };
   const write = (outputs: readonly QueryOutput[]): Promise<void> => {
-    const delivered = deliverEach('firehoseSink', outputs, send);
+    const delivered = deliverEach('firehoseSink', outputsToWrite(format, outputs), send);
     if (flushEachWrite && outputs.length > 0) producer.flush().catch(() => {});
     return delivered;
   };

@@ -3,7 +3,7 @@ import type { QueryOutput } from '../engine/query-output.js';
 import { deliverEach } from './deliver-each.js';
 import { outputPartitionKey } from './partition-key.js';
 import type { ResultSink } from './result-sink.js';
-import { type OutputFormat, outputEncoder } from './serialize-output.js';
+import { type OutputFormat, outputEncoder, outputsToWrite } from './serialize-output.js';
 import { SinkLifecycle } from './sink-lifecycle.js';
 import { booleanOption, optionalFunction, requireMethods, requireOptions } from './sink-options.js';
 
@@ -23,8 +23,9 @@ export interface KinesisStreamSinkOptions {
   readonly partitionKey?: (output: QueryOutput) => string;
   /**
    * What a record holds: `'envelope'` — `{"stream","kind","revision","key","row"}` as one JSON
-   * object, so a consumer upserts by `key` and keeps the highest `revision`; `'row'` — the row's
-   * JSON alone; or a function returning text or bytes. Dates are ISO-8601 strings.
+   * object, so a consumer upserts by `key`, keeps the highest `revision` and deletes `key` on
+   * `"kind":"retract"`; `'row'` — the row's JSON alone (retractions are then not written: see
+   * `OutputFormat`); or a function returning text or bytes. Dates are ISO-8601 strings.
    * @default 'envelope'
    */
   readonly format?: OutputFormat;
@@ -44,7 +45,9 @@ const encoder = new TextEncoder();
  * with a `SinkFailedError` listing exactly the outputs whose records were not (each with the
  * producer's `RecordDeliveryError`: attempts and last error) after the producer's own retries.
  * Delivery is at least once: a consumer upserts by the envelope's `key`, keeping the highest
- * `revision`. `close()` waits for writes in flight; it does not close the producer.
+ * `revision`, and deletes the key on `"kind":"retract"` (a session window whose bounds moved;
+ * the record goes to the old key's partition, after that key's earlier records). `close()`
+ * waits for writes in flight; it does not close the producer.
  *
  * @example
  * ```ts
@@ -59,7 +62,8 @@ export function kinesisStreamSink(options: KinesisStreamSinkOptions): ResultSink
   const { producer } = options;
   requireMethods('producer', producer, ['put', 'flush'], 'a KinesisProducer');
   optionalFunction('partitionKey', options.partitionKey);
-  const encode = outputEncoder(options.format);
+  const format = options.format;
+  const encode = outputEncoder(format);
   const partitionKey = options.partitionKey ?? outputPartitionKey;
   const flushEachWrite = booleanOption('flushEachWrite', options.flushEachWrite, true);
   const lifecycle = new SinkLifecycle('kinesisStreamSink');
@@ -72,7 +76,7 @@ export function kinesisStreamSink(options: KinesisStreamSinkOptions): ResultSink
     });
   };
   const write = (outputs: readonly QueryOutput[]): Promise<void> => {
-    const delivered = deliverEach('kinesisStreamSink', outputs, send);
+    const delivered = deliverEach('kinesisStreamSink', outputsToWrite(format, outputs), send);
     // Every put of the batch is queued by now (or waiting for room, which flush includes).
     if (flushEachWrite && outputs.length > 0) producer.flush().catch(() => {});
     return delivered;

@@ -2,7 +2,8 @@ import type { QueryOutput } from '../engine/query-output.js';
 
 /**
  * Where a query's results go. The engine calls `write` with each batch of outputs of one output
- * stream, in order, and `close` once when the run ends.
+ * stream, in order, and `close` once when the run ends. A sink that stores results upserts by
+ * `output.key` and deletes the key on `kind: 'retract'`.
  *
  * @example
  * ```ts

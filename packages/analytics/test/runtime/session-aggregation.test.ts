@@ -142,6 +142,27 @@ function currentSessions(results: readonly WindowResult[]): Map<string, unknown[
   );
 }
 
+/**
+ * What a sink holds that upserts by (bounds, key), keeps the highest revision and deletes the
+ * key on `retract`; checks each key's revisions only go up.
+ */
+function upsertedSessions(results: readonly WindowResult[]): Map<string, unknown[]> {
+  const held = new Map<string, unknown[]>();
+  const revisions = new Map<string, number>();
+  for (const r of results) {
+    const id = `${r.windowStart}/${r.windowEnd}/${String(r.keyValues[0])}`;
+    expect(r.revision).toBeGreaterThan(revisions.get(id) ?? -1);
+    revisions.set(id, r.revision);
+    if (r.kind === 'retract') {
+      expect(held.get(id)).toEqual([...r.values]);
+      held.delete(id);
+    } else {
+      held.set(id, [...r.values]);
+    }
+  }
+  return held;
+}
+
 function streamArb(boundMs: number, maxDelayMs: number): fc.Arbitrary<Ev[][]> {
   const row = fc.record({
     t: fc.integer({ min: 0, max: 300 }),
@@ -223,6 +244,39 @@ describe('session windows against brute force', () => {
     );
   });
 
+  it('leaves an upserting sink that deletes on retract holding exactly the brute-force sessions, early results or not', () => {
+    fc.assert(
+      fc.property(
+        gapArb,
+        // undefined: lateness covering the disorder.
+        fc.option(fc.integer({ min: 0, max: 60 }), { nil: undefined }),
+        boundArb.chain((b) => fc.tuple(fc.constant(b), streamArb(b, 4 * b))),
+        fc.boolean(),
+        (gap, someLateness, [bound, batches], early) => {
+          const lateness = someLateness ?? 4 * bound + gap;
+          const h = harness(gap, lateness);
+          let maxSeen = Number.NEGATIVE_INFINITY;
+          for (const batch of batches) {
+            h.agg.process(batch);
+            if (early) h.agg.emitEarly();
+            for (const e of batch) maxSeen = Math.max(maxSeen, e.t);
+            h.agg.advanceWatermark(maxSeen - bound);
+          }
+          h.agg.finish();
+          const lateIds = new Set(h.late.map((l) => l.row.id));
+          const used = batches.flat().filter((e) => !lateIds.has(e.id));
+          const held = upsertedSessions(h.results);
+          // With lateness covering the disorder, exactly the brute-force sessions.
+          if (lateness >= 4 * bound + gap) expect(held).toEqual(bruteForceSessions(used, gap));
+          // Whatever the lateness, every row not late is in exactly one held session.
+          const counted = [...held.values()].reduce((n, v) => n + (v[0] as number), 0);
+          expect(counted).toBe(used.length);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('with lateness covering the disorder, merges late rows into fired sessions like brute force', () => {
     fc.assert(
       fc.property(
@@ -269,7 +323,7 @@ describe('session windows', () => {
     ]);
   });
 
-  it('re-emits fired sessions merged by a row within the lateness as one update with a higher revision', () => {
+  it('retracts fired sessions merged by a row within the lateness, then emits the merged one as final with a higher revision', () => {
     const h = harness(10, 100);
     h.agg.process([ev(15, 'a', 2)]);
     h.agg.emitEarly();
@@ -282,10 +336,15 @@ describe('session windows', () => {
     ]);
     h.results.length = 0;
     h.agg.process([ev(8, 'a', 4)]);
-    // Above both parts' revisions (0 and 1), so an upserting sink keeps it.
+    // Both parts are withdrawn with their last values, above their revisions (0 and 1); the
+    // merged session is the first result under its bounds.
     expect(
       h.results.map((r) => [r.kind, r.revision, r.windowStart, r.windowEnd, r.values[1]]),
-    ).toEqual([['update', 2, 0, 25, 7]]);
+    ).toEqual([
+      ['retract', 2, 0, 10, 1],
+      ['retract', 3, 15, 25, 2],
+      ['final', 4, 0, 25, 7],
+    ]);
     h.agg.advanceWatermark(25 - 1 + 100);
     expect(h.agg.openWindows).toBe(0);
   });
@@ -298,12 +357,48 @@ describe('session windows', () => {
     h.agg.process([ev(5, 'a')]);
     h.agg.emitEarly();
     h.agg.finish();
-    expect(h.results.map((r) => [r.kind, r.revision, r.keyValues[0], r.values[0]])).toEqual([
-      ['early', 0, 'a', 1],
-      ['early', 0, 'b', 1],
-      ['early', 1, 'a', 2],
-      ['final', 1, 'b', 1],
-      ['final', 2, 'a', 2],
+    expect(
+      h.results.map((r) => [r.kind, r.revision, r.keyValues[0], r.windowEnd, r.values[0]]),
+    ).toEqual([
+      ['early', 0, 'a', 10, 1],
+      ['early', 0, 'b', 11, 1],
+      ['retract', 1, 'a', 10, 1],
+      ['early', 2, 'a', 15, 2],
+      ['final', 1, 'b', 11, 1],
+      ['final', 3, 'a', 15, 2],
+    ]);
+  });
+
+  it('retracts the old bounds of a fired session before emitting the bounds a row within the lateness gave it', () => {
+    // The reviewer's case: gap 10, lateness 100; t=0, watermark 9, t=5, watermark 14.
+    const h = harness(10, 100);
+    h.agg.process([ev(0, 'a', 1)]);
+    h.agg.advanceWatermark(9);
+    h.agg.process([ev(5, 'a', 2)]);
+    h.agg.advanceWatermark(14);
+    expect(
+      h.results.map((r) => [r.kind, r.revision, r.windowStart, r.windowEnd, r.values[0]]),
+    ).toEqual([
+      ['final', 0, 0, 10, 1],
+      ['retract', 1, 0, 10, 1],
+      ['final', 2, 0, 15, 2],
+    ]);
+    expect(upsertedSessions(h.results).size).toBe(1);
+  });
+
+  it('retracts a fired session extended by a row behind the watermark in the same process call', () => {
+    const h = harness(10, 100);
+    h.agg.process([ev(0, 'a', 1)]);
+    h.agg.advanceWatermark(12);
+    h.results.length = 0;
+    h.agg.process([ev(1, 'a', 1), ev(2, 'a', 1)]); // [0, 12): end - 1 = 11 is behind 12
+    expect(h.results.map((r) => [r.kind, r.revision, r.windowStart, r.windowEnd])).toEqual([
+      ['retract', 1, 0, 10],
+      ['final', 2, 0, 12],
+    ]);
+    h.agg.process([ev(1, 'a', 1)]); // same bounds: a plain update, nothing withdrawn
+    expect(h.results.slice(2).map((r) => [r.kind, r.revision, r.values[0]])).toEqual([
+      ['update', 3, 4],
     ]);
   });
 

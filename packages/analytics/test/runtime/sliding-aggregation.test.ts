@@ -278,6 +278,18 @@ describe('SlidingAggregation frames', () => {
     expect(h.late.map((l) => l.reason)).toEqual([expect.stringMatching(/finish\(\)/)]);
   });
 
+  it('keeps a ROWS partition, n + 1 rows of it, for every key until finish(), as documented', () => {
+    const h = harness({ rows: 2 }, true);
+    for (let i = 0; i < 1_000; i++) h.agg.process([ev(i * 10, `k${i}`, i)]);
+    h.agg.process([ev(20_000, 'k0', 5), ev(20_001, 'k0', 7), ev(20_002, 'k0', 9)]);
+    // Every key is still held: a row of k0 long after still sees the rows before it.
+    expect(h.agg.openPartitions).toBe(1_000);
+    h.agg.process([ev(1_000_000, 'k0', 1)]);
+    expect(h.outputs.at(-1)?.values).toEqual([3, 17, 1, 9]);
+    h.agg.finish();
+    expect(h.agg.openPartitions).toBe(0);
+  });
+
   it('refuses negative frames', () => {
     expect(() => harness({ rangeMs: -1 }, true)).toThrow(InvalidOptionError);
     expect(() => harness({ rows: 1.5 }, true)).toThrow(/frame.rows/);

@@ -319,7 +319,7 @@ describe('WindowAggregation firing, lateness and early results', () => {
     expect(h.results.map((r) => [r.kind, r.revision, r.keyValues[0], r.values[1]])).toEqual([
       ['final', 0, 'a', 4],
       ['update', 1, 'a', 11],
-      ['update', 0, 'b', 2],
+      ['final', 0, 'b', 2],
     ]);
     h.agg.advanceWatermark(14); // 10 - 1 + 5: lateness over, state released
     expect(h.agg.openWindows).toBe(0);
@@ -355,6 +355,44 @@ describe('WindowAggregation firing, lateness and early results', () => {
     ]);
   });
 
+  it('emits a group first seen after its window fired as final revision 0, and its next change as an update', () => {
+    const h = harness({ kind: 'tumble', sizeMs: 10 }, 20);
+    h.agg.process([ev(1, 'a')]);
+    h.agg.advanceWatermark(12); // [0, 10) fired with group a only
+    h.agg.process([ev(2, 'b')]);
+    h.agg.process([ev(3, 'b')]);
+    expect(h.results.map((r) => [r.kind, r.revision, r.keyValues[0], r.values[0]])).toEqual([
+      ['final', 0, 'a', 1],
+      ['final', 0, 'b', 1],
+      ['update', 1, 'b', 2],
+    ]);
+  });
+
+  it('emits exactly one final per (window, key), before any update of it, whatever the lateness', () => {
+    fc.assert(
+      fc.property(
+        windowKindArb,
+        boundArb.chain((b) => fc.tuple(fc.constant(b), streamArb(b, true))),
+        fc.integer({ min: 0, max: 60 }),
+        (window, [bound, batches], lateness) => {
+          const h = harness(window, lateness);
+          run(h, batches, bound);
+          const seen = new Map<string, WindowResult['kind'][]>();
+          for (const r of h.results) {
+            const id = `${r.windowStart}/${r.windowEnd}/${String(r.keyValues[0])}`;
+            seen.set(id, [...(seen.get(id) ?? []), r.kind]);
+          }
+          for (const kinds of seen.values()) {
+            const nonEarly = kinds.filter((k) => k !== 'early');
+            expect(nonEarly[0]).toBe('final');
+            expect(nonEarly.filter((k) => k === 'final')).toHaveLength(1);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('counts a hop row in its open windows even when some of its windows are released', () => {
     const h = harness({ kind: 'hop', sizeMs: 20, slideMs: 10 });
     h.agg.advanceWatermark(19); // [0, 20) has fired; [10, 30) has not
@@ -362,6 +400,25 @@ describe('WindowAggregation firing, lateness and early results', () => {
     expect(h.late).toEqual([]);
     h.agg.finish();
     expect(h.results.map((r) => [r.windowStart, r.windowEnd, r.values[0]])).toEqual([[10, 30, 1]]);
+  });
+
+  it('counts in partiallyLateRows the hop and cumulate rows that missed released windows', () => {
+    const hop = harness({ kind: 'hop', sizeMs: 30, slideMs: 10 });
+    hop.agg.advanceWatermark(29); // [0, 30) released; [10, 40) and [20, 50) open
+    hop.agg.process([ev(25), ev(35), ev(31)]); // 25 misses [0, 30); 35 and 31 miss none
+    hop.agg.process([ev(Number.NaN), ev(1)]); // late rows are not partial
+    expect(hop.agg.partiallyLateRows).toBe(1);
+    expect(hop.late.map((l) => l.time)).toEqual([Number.NaN, 1]);
+
+    const cumulate = harness({ kind: 'cumulate', sizeMs: 30, stepMs: 10 });
+    cumulate.agg.advanceWatermark(19); // [0, 10) and [0, 20) released; [0, 30) open
+    cumulate.agg.process([ev(5), ev(15), ev(25)]);
+    expect(cumulate.agg.partiallyLateRows).toBe(2);
+
+    const tumble = harness({ kind: 'tumble', sizeMs: 10 });
+    tumble.agg.advanceWatermark(19);
+    tumble.agg.process([ev(5), ev(25)]);
+    expect(tumble.agg.partiallyLateRows).toBe(0);
   });
 
   it('sends rows without a finite time to `late` with a reason', () => {

@@ -67,6 +67,19 @@ describe('alertSink', () => {
     ]);
   });
 
+  it('never raises on a retract, in either onEarly mode; the result replacing it raises', async () => {
+    for (const onEarly of ['ignore', 'alert'] as const) {
+      const raised: string[] = [];
+      const sink = alertSink({ onAlert: (alert) => void raised.push(alert.key), onEarly });
+      // A session alerted under its old bounds, withdrawn, then emitted under new bounds.
+      await sink.write([output('s0-10|/a', 'insert', 0)]);
+      await sink.write([output('s0-10|/a', 'retract', 1), output('s0-15|/a', 'insert', 2)]);
+      // A retraction of a key never alerted (early, ignored) raises nothing either.
+      await sink.write([output('s20-30|/b', 'retract', 1)]);
+      expect(raised).toEqual(['s0-10|/a', 's0-15|/a']);
+    }
+  });
+
   it('ignores early outputs by default, and raises on them (once) with onEarly: alert', async () => {
     const quiet: string[] = [];
     const quietSink = alertSink({ onAlert: (alert) => void quiet.push(alert.key) });

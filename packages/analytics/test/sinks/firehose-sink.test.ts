@@ -79,6 +79,26 @@ describe('firehoseSink', () => {
     expect(storedLines().sort(byJson)).toEqual(written.map(expectedLine).sort(byJson));
   });
 
+  it("writes a retraction as an envelope of kind 'retract', and leaves it out with format 'row'", async () => {
+    const [old, replacement] = outputs(2) as [QueryOutput, QueryOutput];
+    const retract: QueryOutput = { ...old, kind: 'retract', revision: 1 };
+    const batch = [old, retract, { ...replacement, revision: 2 }];
+    const envelopes = firehoseSink({ producer: producerFor(deliveryStreamName) });
+    await envelopes.write(batch);
+    await envelopes.close();
+    expect(storedLines()).toEqual(batch.map(expectedLine));
+    expect((storedLines()[1] as { kind: string }).kind).toBe('retract');
+
+    const rows = firehoseSink({ producer: producerFor(deliveryStreamName), format: 'row' });
+    await rows.write(batch);
+    await rows.close();
+    const rowLines = storedLines().slice(batch.length);
+    expect(rowLines.map((line) => (line as { url: string }).url)).toEqual([
+      old.row.url,
+      replacement.row.url,
+    ]);
+  });
+
   it('keeps one JSON object per line when the producer packs records together', async () => {
     const producer = producerFor(deliveryStreamName, { packing: true });
     const sink = firehoseSink({ producer, format: 'row' });

@@ -133,6 +133,25 @@ describe('kinesisStreamSink', () => {
     ).toEqual(expected.sort(byJson));
   });
 
+  it("writes a retraction as an envelope of kind 'retract' under the old key's partition, and leaves it out with format 'row'", async () => {
+    const [old] = countOutputs(['/a'], 0) as [QueryOutput];
+    const retract: QueryOutput = { ...old, kind: 'retract', revision: 1 };
+    const replacement: QueryOutput = { ...old, revision: 2, key: `${old.key}+` };
+    const envelopeStream = await createStream(context.client, 2);
+    const envelopes = kinesisStreamSink({ producer: producerFor(envelopeStream) });
+    await envelopes.write([old, retract, replacement]);
+    await envelopes.close();
+    const stored = await readStream(context.client, envelopeStream);
+    const ofOld = stored.filter((record) => record.partitionKey === old.key).map(parse);
+    expect(ofOld).toEqual([expectedEnvelope(old), expectedEnvelope(retract)]);
+
+    const rowStream = await createStream(context.client, 1);
+    const rows = kinesisStreamSink({ producer: producerFor(rowStream), format: 'row' });
+    await rows.write([old, retract, replacement]);
+    await rows.close();
+    expect(await readStream(context.client, rowStream)).toHaveLength(2);
+  });
+
   it('partitions by the SHA-256 of a key Kinesis would refuse, and keeps the real key in the envelope', async () => {
     const streamName = await createStream(context.client, 2);
     const producer = producerFor(streamName);

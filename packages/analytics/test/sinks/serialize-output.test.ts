@@ -2,7 +2,27 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { QueryOutput } from '../../src/engine/query-output.js';
 import { InvalidOptionError } from '../../src/errors.js';
-import { outputEncoder, serializeOutput, serializeRow } from '../../src/sinks/serialize-output.js';
+import {
+  outputEncoder,
+  outputsToWrite,
+  serializeOutput,
+  serializeRow,
+} from '../../src/sinks/serialize-output.js';
+
+/** What a JSON reader should see for a row. */
+function expectedRow(row: Readonly<Record<string, unknown>>): unknown {
+  return Object.fromEntries(
+    Object.entries(row)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => [key, expectedColumn(value)]),
+  );
+}
+
+/** What a JSON reader should see for a column value: the brute-force reference. */
+function expectedColumn(value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  return expectedJsonValue(value);
+}
 
 /** What a JSON reader should see for a value: the brute-force reference. */
 function expectedJsonValue(value: unknown): unknown {
@@ -34,7 +54,7 @@ const columnValue = fc.oneof(
 const row = fc.dictionary(fc.string({ minLength: 1 }), columnValue);
 const output = fc.record({
   stream: fc.string(),
-  kind: fc.constantFrom('insert' as const, 'early' as const, 'update' as const),
+  kind: fc.constantFrom('insert' as const, 'early' as const, 'update' as const, 'retract' as const),
   revision: fc.nat(),
   key: fc.string(),
   row,
@@ -50,12 +70,20 @@ describe('serializeRow', () => {
     expect(text).toBe('{"at":"2026-01-02T03:04:05.006Z","big":"1180591620717411303424","n":1}');
   });
 
-  it('reads back as the row with every date and bigint turned to a string', () => {
+  it('reads back as the row with every date, bigint and non-finite number turned to a string', () => {
     fc.assert(
       fc.property(row, (generated) => {
-        expect(JSON.parse(serializeRow(generated))).toEqual(expectedJsonValue(generated));
+        expect(JSON.parse(serializeRow(generated))).toEqual(expectedRow(generated));
       }),
     );
+  });
+
+  it("writes NaN and ±Infinity columns as the strings 'NaN', 'Infinity' and '-Infinity', not null", () => {
+    expect(
+      serializeRow({ a: Number.NaN, b: Number.POSITIVE_INFINITY, c: -Infinity, d: null, e: 1 }),
+    ).toBe('{"a":"NaN","b":"Infinity","c":"-Infinity","d":null,"e":1}');
+    expect(serializeRow({ big: 1n, x: Number.NaN })).toBe('{"big":"1","x":"NaN"}');
+    expect(serializeRow({ nothing: null })).toBe('{"nothing":null}');
   });
 });
 
@@ -71,9 +99,22 @@ describe('serializeOutput', () => {
           kind: generated.kind,
           revision: generated.revision,
           key: generated.key,
-          row: expectedJsonValue(generated.row),
+          row: expectedRow(generated.row),
         });
       }),
+    );
+  });
+
+  it('carries the kind of a retraction, so that a consumer deletes the key', () => {
+    const retract: QueryOutput = {
+      stream: 'S',
+      kind: 'retract',
+      revision: 1,
+      key: 'k',
+      row: { n: 1 },
+    };
+    expect(serializeOutput(retract)).toBe(
+      '{"stream":"S","kind":"retract","revision":1,"key":"k","row":{"n":1}}',
     );
   });
 
@@ -91,6 +132,18 @@ describe('outputEncoder', () => {
     expect(outputEncoder('envelope')(sample)).toBe(serializeOutput(sample));
     expect(outputEncoder('row')(sample)).toBe('{"n":1}');
     expect(outputEncoder((o: QueryOutput) => `${o.key},${o.revision}`)(sample)).toBe('k,2');
+  });
+
+  it("leaves retractions out for 'row' only: a bare row cannot say it is withdrawn", () => {
+    const retract: QueryOutput = { ...sample, kind: 'retract' };
+    const batch = [sample, retract, sample];
+    expect(outputsToWrite('row', batch)).toEqual([sample, sample]);
+    expect(outputsToWrite('envelope', batch)).toBe(batch);
+    expect(outputsToWrite(undefined, batch)).toBe(batch);
+    const format = (o: QueryOutput) => o.kind;
+    expect(outputsToWrite(format, batch)).toBe(batch);
+    const plain = [sample, sample];
+    expect(outputsToWrite('row', plain)).toBe(plain);
   });
 
   it('refuses any other format, naming the option and the choices', () => {
