@@ -144,57 +144,76 @@ export function validateVisits(
     });
   }
   const visits: Visit[] = [];
-  const issues: VisitIssue[] = [];
-  const report = (issue: VisitIssue) => {
-    if (issues.length < maxIssues) issues.push(issue);
-  };
-  items.forEach((item, index) => {
-    const line = options.lines?.[index];
-    const visit = validateOne(item, (field, rule, problem) => {
-      const where = line === undefined ? `visits[${index}]` : `line ${line}`;
-      report({
-        index,
-        ...(line === undefined ? {} : { line }),
-        ...(field === undefined ? {} : { field }),
-        rule,
-        message: field === undefined ? `${where}: ${problem}` : `${where}: ${field} ${problem}`,
-      });
-    });
+  const issues: Issues = { list: [], maxIssues, lines: options.lines, index: 0, valid: true };
+  for (let index = 0; index < items.length; index++) {
+    if (!(index in items)) continue; // a hole of a sparse array, as forEach skips it
+    issues.index = index;
+    const visit = validateOne(items[index], issues);
     if (visit) visits.push(visit);
-  });
-  if (visits.length < items.length) return { ok: false, issues };
+  }
+  if (visits.length < items.length) return { ok: false, issues: issues.list };
   return { ok: true, visits };
 }
 
-type Report = (field: string | undefined, rule: VisitRule, problem: string) => void;
+/**
+ * Where the checks of a batch put what they find, and which visit they look at: one object per
+ * batch rather than closures per visit, since validation runs for every visit posted.
+ */
+interface Issues {
+  readonly list: VisitIssue[];
+  readonly maxIssues: number;
+  readonly lines: readonly number[] | undefined;
+  /** The visit being checked. */
+  index: number;
+  /** Whether it has no issue so far. */
+  valid: boolean;
+}
 
-function validateOne(item: unknown, report: Report): Visit | undefined {
+/** Records that the current visit broke `rule` (kept if fewer than `maxIssues` are). */
+function problem(issues: Issues, field: string | undefined, rule: VisitRule, text: string): void {
+  issues.valid = false;
+  if (issues.list.length >= issues.maxIssues) return;
+  const { index } = issues;
+  const line = issues.lines?.[index];
+  const where = line === undefined ? `visits[${index}]` : `line ${line}`;
+  issues.list.push({
+    index,
+    ...(line === undefined ? {} : { line }),
+    ...(field === undefined ? {} : { field }),
+    rule,
+    message: field === undefined ? `${where}: ${text}` : `${where}: ${field} ${text}`,
+  });
+}
+
+function validateOne(item: unknown, issues: Issues): Visit | undefined {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-    report(undefined, VisitRule.Object, `a visit must be a JSON object, got ${describe(item)}`);
+    problem(
+      issues,
+      undefined,
+      VisitRule.Object,
+      `a visit must be a JSON object, got ${describe(item)}`,
+    );
     return undefined;
   }
   const value = item as Record<string, unknown>;
-  let valid = true;
-  const problem: Report = (field, rule, text) => {
-    valid = false;
-    report(field, rule, text);
-  };
-  checkId(value, 'visitId', problem);
-  checkUrl(value, 'url', true, problem);
-  checkId(value, 'visitorId', problem);
-  checkTimestamp(value, problem);
-  checkUrl(value, 'referrer', false, problem);
-  checkCountry(value, problem);
+  issues.valid = true;
+  checkId(value, 'visitId', issues);
+  checkUrl(value, 'url', true, issues);
+  checkId(value, 'visitorId', issues);
+  checkTimestamp(value, issues);
+  checkUrl(value, 'referrer', false, issues);
+  checkCountry(value, issues);
   for (const key of Object.keys(value)) {
     if (!KNOWN_FIELDS.has(key)) {
       problem(
+        issues,
         key,
         VisitRule.UnknownField,
         `is not a field of a visit (known: ${FIELDS.join(', ')}); unknown fields are refused`,
       );
     }
   }
-  if (!valid) return undefined;
+  if (!issues.valid) return undefined;
   const visit: {
     visitId: string;
     url: string;
@@ -221,15 +240,16 @@ function checkString(
   value: Record<string, unknown>,
   field: string,
   required: boolean,
-  problem: Report,
+  issues: Issues,
 ): string | undefined {
   if (!present(value, field)) {
-    if (required) problem(field, VisitRule.Required, 'is required');
+    if (required) problem(issues, field, VisitRule.Required, 'is required');
     return undefined;
   }
   const text = value[field];
   if (typeof text !== 'string') {
     problem(
+      issues,
       field,
       VisitRule.Type,
       `must be a string${required ? '' : ' (omit the field when there is none)'}, got ${describe(text)}`,
@@ -239,17 +259,19 @@ function checkString(
   return text;
 }
 
-function checkId(value: Record<string, unknown>, field: string, problem: Report): void {
-  const text = checkString(value, field, true, problem);
+function checkId(value: Record<string, unknown>, field: string, issues: Issues): void {
+  const text = checkString(value, field, true, issues);
   if (text === undefined) return;
   if (text.length === 0 || text.length > VISIT_LIMITS.maxIdLength) {
     problem(
+      issues,
       field,
       VisitRule.Length,
       `must have 1 to ${VISIT_LIMITS.maxIdLength} characters, got ${text.length}`,
     );
   } else if (!ID_PATTERN.test(text)) {
     problem(
+      issues,
       field,
       VisitRule.Characters,
       `must consist of visible ASCII characters (no spaces), got ${describe(text)}`,
@@ -261,12 +283,13 @@ function checkUrl(
   value: Record<string, unknown>,
   field: string,
   required: boolean,
-  problem: Report,
+  issues: Issues,
 ): void {
-  const text = checkString(value, field, required, problem);
+  const text = checkString(value, field, required, issues);
   if (text === undefined) return;
   if (text.length === 0 || text.length > VISIT_LIMITS.maxUrlLength) {
     problem(
+      issues,
       field,
       VisitRule.Length,
       `must have 1 to ${VISIT_LIMITS.maxUrlLength} characters, got ${text.length}`,
@@ -275,6 +298,7 @@ function checkUrl(
   }
   if (!isAbsoluteHttpUrl(text)) {
     problem(
+      issues,
       field,
       VisitRule.AbsoluteHttpUrl,
       `must be an absolute http: or https: URL with a host and no whitespace, got ${describe(text)}`,
@@ -310,16 +334,17 @@ function isPlainHttpUrl(text: string): boolean {
   return !PUNYCODE.test(host) && !NUMERIC_LAST_LABEL.test(host);
 }
 
-function checkTimestamp(value: Record<string, unknown>, problem: Report): void {
+function checkTimestamp(value: Record<string, unknown>, issues: Issues): void {
   const field = 'timestamp';
   if (!present(value, field)) {
-    problem(field, VisitRule.Required, 'is required');
+    problem(issues, field, VisitRule.Required, 'is required');
     return;
   }
   const timestamp = value[field];
   if (typeof timestamp === 'number') {
     if (!Number.isInteger(timestamp) || timestamp < 0 || timestamp > VISIT_LIMITS.maxTimestampMs) {
       problem(
+        issues,
         field,
         VisitRule.Timestamp,
         `as a number must be whole epoch milliseconds from 0 to ${VISIT_LIMITS.maxTimestampMs}, got ${timestamp}`,
@@ -329,6 +354,7 @@ function checkTimestamp(value: Record<string, unknown>, problem: Report): void {
   }
   if (typeof timestamp !== 'string') {
     problem(
+      issues,
       field,
       VisitRule.Type,
       `must be an ISO 8601 string or epoch milliseconds, got ${describe(timestamp)}`,
@@ -337,6 +363,7 @@ function checkTimestamp(value: Record<string, unknown>, problem: Report): void {
   }
   if (!isIsoTimestamp(timestamp)) {
     problem(
+      issues,
       field,
       VisitRule.Timestamp,
       `must be an ISO 8601 date-time with seconds and a zone, such as "2026-11-26T01:40:00Z" or "2026-11-26T02:40:00.5+01:00", got ${describe(timestamp)}`,
@@ -348,16 +375,11 @@ function checkTimestamp(value: Record<string, unknown>, problem: Report): void {
 export function isIsoTimestamp(text: string): boolean {
   const match = ISO_TIMESTAMP.exec(text);
   if (!match) return false;
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
-  if (hour > 23 || minute > 59 || second > 59) return false;
+  if (Number(match[4]) > 23 || Number(match[5]) > 59 || Number(match[6]) > 59) return false;
   if (match[9] !== undefined && (Number(match[10]) > 23 || Number(match[11]) > 59)) return false;
   return true;
 }
@@ -370,11 +392,12 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-function checkCountry(value: Record<string, unknown>, problem: Report): void {
-  const text = checkString(value, 'country', false, problem);
+function checkCountry(value: Record<string, unknown>, issues: Issues): void {
+  const text = checkString(value, 'country', false, issues);
   if (text === undefined) return;
   if (!COUNTRY_CODES.has(text)) {
     problem(
+      issues,
       'country',
       VisitRule.Country,
       `must be an assigned ISO 3166-1 alpha-2 code in upper case, such as "DE", got ${describe(text)}`,

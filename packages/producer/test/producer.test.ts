@@ -7,7 +7,7 @@ import {
 import { RecordValidationError } from '@kinesis-kit/records';
 import { describe, expect, it } from 'vitest';
 import { KinesisProducer, ProducerClosedError, RecordDeliveryError } from '../src/index.js';
-import { createStream, readStream, useLocalKinesis } from './support/local.js';
+import { createStream, kinesisClient, readStream, useLocalKinesis } from './support/local.js';
 
 const text = (value: string) => new TextEncoder().encode(value);
 const decode = (value: Uint8Array | undefined) => new TextDecoder().decode(value);
@@ -49,6 +49,34 @@ describe('KinesisProducer', () => {
       expect(decode(match?.data)).toBe(`event-${index}`);
       expect(match?.shardId).toBe(result.shardId);
     }
+  });
+
+  it("sends other shards' queued records along with a shard whose linger has passed", async () => {
+    const streamName = await createStream(local.client, 4);
+    const client = kinesisClient(local.kinesis.endpoint);
+    const entriesPerCall: number[] = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'PutRecordsCommand') {
+          entriesPerCall.push((args.input as { Records: unknown[] }).Records.length);
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'countPutRecords' },
+    );
+    const producer = new KinesisProducer({ streamName, client, lingerMs: 500 });
+    const first = producer.put({ partitionKey: 'first', data: text('first') });
+    // The other records come well within the first one's linger: they are not due when it is.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const others = Array.from({ length: 40 }, (_, i) =>
+      producer.put({ partitionKey: `other-${i}`, data: text(`${i}`) }),
+    );
+    const results = await Promise.all([first, ...others]);
+    expect(new Set(results.map((r) => r.shardId)).size).toBe(4);
+    // One request, one aggregate per shard; without riding along: one request per linger.
+    expect(entriesPerCall).toEqual([4]);
+    await producer.close();
+    client.destroy();
   });
 
   it('writes aggregates that aws-kinesis-agg reads back as the records put', async () => {

@@ -1,12 +1,26 @@
+/** A `flush()` waiting for the puts tracked before it: `remaining` of them have not settled. */
+interface FlushWaiter {
+  /** The epoch the flush closed: it waits for the puts of this epoch and earlier ones only. */
+  readonly epoch: number;
+  remaining: number;
+  readonly done: () => void;
+}
+
 /**
- * Knows which puts have not settled yet, from the moment `put` is called (those still waiting
- * for buffer room or a shard map included), so that `flush()` and `close()` wait for exactly
- * the records handed in before them; and whether someone is waiting, in which case records go
- * at once instead of lingering for companions.
+ * Knows how many puts have not settled yet, from the moment `put` is called (those still
+ * waiting for buffer room or a shard map included), so that `flush()` and `close()` wait for
+ * exactly the records handed in before them; and whether someone is waiting, in which case
+ * records go at once instead of lingering for companions.
+ *
+ * A count rather than a promise per put (puts are the hot path, flushes are rare): each put
+ * belongs to the epoch it started in, each flush closes the current epoch and waits for the
+ * count of unsettled puts it saw to drop to zero, counting only the settled puts of its epoch
+ * or earlier ones.
  */
 export class PutTracker {
-  /** One promise per unsettled put, resolved once the put's own promise has settled. */
-  readonly #unsettled = new Set<Promise<void>>();
+  #unsettled = 0;
+  #epoch = 0;
+  #waiters: FlushWaiter[] = [];
   #flushes = 0;
   #closed = false;
 
@@ -27,24 +41,24 @@ export class PutTracker {
   track<T>(
     start: (resolve: (result: T) => void, reject: (error: unknown) => void) => void,
   ): Promise<T> {
-    let markSettled!: () => void;
-    const settled = new Promise<void>((resolve) => {
-      markSettled = resolve;
-    });
-    this.#unsettled.add(settled);
-    const finish = () => {
-      this.#unsettled.delete(settled);
-      markSettled();
-    };
+    const epoch = this.#epoch;
+    this.#unsettled++;
+    let finished = false;
     return new Promise<T>((resolve, reject) => {
       const fail = (error: unknown) => {
         reject(error);
-        finish();
+        if (!finished) {
+          finished = true;
+          this.#settled(epoch);
+        }
       };
       try {
         start((result) => {
           resolve(result);
-          finish();
+          if (!finished) {
+            finished = true;
+            this.#settled(epoch);
+          }
         }, fail);
       } catch (error) {
         fail(error);
@@ -57,12 +71,16 @@ export class PutTracker {
    * sees `hurried` from then on, until they have). Resolves at once when none is in progress.
    */
   async flush(sendNow: () => void): Promise<void> {
-    const waiting = [...this.#unsettled];
-    if (waiting.length === 0) return;
+    if (this.#unsettled === 0) return;
     this.#flushes++;
+    const settled = new Promise<void>((done) => {
+      this.#waiters.push({ epoch: this.#epoch, remaining: this.#unsettled, done });
+    });
+    // Puts from now on belong to a later epoch: this flush does not wait for them.
+    this.#epoch++;
     sendNow();
     try {
-      await Promise.all(waiting);
+      await settled;
     } finally {
       this.#flushes--;
     }
@@ -71,5 +89,18 @@ export class PutTracker {
   /** Marks the producer closed; the caller then flushes. */
   close(): void {
     this.#closed = true;
+  }
+
+  #settled(epoch: number): void {
+    this.#unsettled--;
+    if (this.#waiters.length === 0) return;
+    let finished = false;
+    for (const waiter of this.#waiters) {
+      if (waiter.epoch >= epoch && --waiter.remaining === 0) {
+        finished = true;
+        waiter.done();
+      }
+    }
+    if (finished) this.#waiters = this.#waiters.filter((waiter) => waiter.remaining > 0);
   }
 }
