@@ -9,7 +9,10 @@ import { createClient, waitForApi } from './client.js';
  * @typedef {import('./subjects.js').Subject} Subject
  * @typedef {{ subject: Subject, server: import('./child-server.js').ChildServer,
  *   client: import('@aws-sdk/client-kinesis').KinesisClient, endpoint: string,
- *   startMs: number, streams: number }} Running
+ *   startMs: number, streams: number, readStream?: ReadStream }} Running
+ * @typedef {{ name: string, records: number, loaded: number,
+ *   perShard: Map<string, number> }} ReadStream the read scenario's loaded stream, kept for
+ *   the next read of the same size (reading changes nothing in it)
  */
 
 export { StartTimeout };

@@ -1,6 +1,7 @@
 /**
- * The scenarios: record sizes × aggregation on and off × 1 and 4 shards, with random 36-character
- * partition keys; plus 100 B records with aggregation and 12-character keys, on 1 and 4 shards.
+ * The scenarios: record sizes × aggregation on and off on 1 shard, and on 4 shards for the small
+ * records (100 B), with random 36-character partition keys; plus 100 B records with aggregation
+ * and 12-character keys, on 1 and 4 shards.
  * Measurements are grouped by record size, partition-key length and shard count: a group runs
  * every subject of its scenarios once, on one endpoint, and its measurements fill the rows of
  * its scenarios (aggregation on and off, or on only).
@@ -12,6 +13,16 @@ export const RECORD_SIZES = [100, 1024, 10_240, 102_400];
 
 /** Shards of the streams. */
 export const SHARD_COUNTS = [1, 4];
+
+/**
+ * Record sizes measured on more than one shard. Spreading small records over shards is what
+ * 4 shards test (a writer must keep 4 shards' worth of records and requests going: PutRecord's
+ * round trips and aws-kinesis-agg's shard-unaware aggregates fall behind there); 1 KiB, 10 KiB
+ * and 100 KiB on 4 shards gave the producer the same per-shard fractions as on 1 shard, and
+ * the baselines the fractions 100 B on 4 shards already shows (full run of 2026-11-26), so
+ * they are not run.
+ */
+export const MULTI_SHARD_RECORD_SIZES = [100];
 
 /** Length of the partition keys of most scenarios: UUID-like keys. */
 export const LONG_KEY_CHARS = UUID_LIKE_CHARS;
@@ -77,7 +88,7 @@ export function createGroups(quick) {
   if (quick) {
     return [
       { recordBytes: 100, partitionKeyChars: LONG_KEY_CHARS, shards: 1, families: both },
-      { recordBytes: 10_240, partitionKeyChars: LONG_KEY_CHARS, shards: 4, families: both },
+      { recordBytes: 10_240, partitionKeyChars: LONG_KEY_CHARS, shards: 1, families: both },
       {
         recordBytes: 100,
         partitionKeyChars: SHORT_KEY_CHARS,
@@ -88,7 +99,9 @@ export function createGroups(quick) {
   }
   // Each short-key group right after the 36-character group of its size and shard count.
   return SHARD_COUNTS.flatMap((shards) =>
-    RECORD_SIZES.flatMap((recordBytes) => [
+    RECORD_SIZES.filter(
+      (recordBytes) => shards === 1 || MULTI_SHARD_RECORD_SIZES.includes(recordBytes),
+    ).flatMap((recordBytes) => [
       { recordBytes, partitionKeyChars: LONG_KEY_CHARS, shards, families: both },
       ...(SHORT_KEY_RECORD_SIZES.includes(recordBytes)
         ? [{ recordBytes, partitionKeyChars: SHORT_KEY_CHARS, shards, families: aggregatedOnly }]

@@ -3,38 +3,18 @@
  * `npm run bench [-- <command>]`: the benchmarks' one entry point.
  *   (nothing)                 lists the benchmarks
  *   <name> [--quick] [args]   runs one (its own flags after the name)
- *   all [--quick]             runs every benchmark in turn, then rewrites benchmarks/README.md
+ *   all [--quick]             runs every benchmark in turn, the long memory runs (soak) side by
+ *                             side at the end, then rewrites benchmarks/README.md
  *   plan --record-bytes N --records-per-sec N [--partition-key-bytes N] [--utilization F]
  *   summary                   rewrites benchmarks/README.md from the latest results
  */
-import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { runAll, runBenchmark } from './all.js';
 import { listBenchmarks } from './benchmarks.js';
 import { planLines } from './plan.js';
 import { writeSummary } from './summary.js';
 
 const USAGE = `usage: npm run bench -- [<benchmark> [--quick] | all [--quick] | plan --record-bytes N --records-per-sec N | summary]`;
-
-/**
- * Runs one benchmark's `bench` (or `bench-quick`) target through Nx, which builds what it
- * measures first, with the terminal attached.
- * @param {import('./benchmarks.js').Benchmark} benchmark
- * @param {boolean} quick
- * @param {string[]} args passed on to the benchmark
- * @returns {boolean} whether it succeeded
- */
-function runBenchmark(benchmark, quick, args) {
-  const target = `${benchmark.project}:${quick ? 'bench-quick' : 'bench'}`;
-  const result = spawnSync(
-    'npx',
-    ['nx', 'run', target, ...(args.length > 0 ? ['--', ...args] : [])],
-    {
-      stdio: 'inherit',
-      env: { ...process.env, NX_TUI: 'false' },
-    },
-  );
-  return result.status === 0;
-}
 
 /** @param {string} text @param {string} flag */
 function positiveNumber(text, flag) {
@@ -45,7 +25,7 @@ function positiveNumber(text, flag) {
   return value;
 }
 
-function main() {
+async function main() {
   const [command, ...rest] = process.argv.slice(2);
   const benchmarks = listBenchmarks();
   if (command === undefined) {
@@ -92,25 +72,7 @@ function main() {
     for (const line of planLines(input)) console.log(line);
     return 0;
   }
-  if (command === 'all') {
-    const quick = rest.includes('--quick');
-    const started = performance.now();
-    const failed = [];
-    benchmarks.forEach((benchmark, index) => {
-      const elapsed = ((performance.now() - started) / 60_000).toFixed(1);
-      console.log(
-        `\n=== [${index + 1}/${benchmarks.length}] ${benchmark.name}${quick ? ' --quick' : ''} (${elapsed} min so far)`,
-      );
-      if (!runBenchmark(benchmark, quick, [])) failed.push(benchmark.name);
-    });
-    if (!quick) console.log(`\nwrote ${writeSummary()}`);
-    const minutes = ((performance.now() - started) / 60_000).toFixed(1);
-    console.log(
-      `\n${benchmarks.length - failed.length} of ${benchmarks.length} benchmarks ran in ${minutes} min` +
-        (failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''),
-    );
-    return failed.length === 0 ? 0 : 1;
-  }
+  if (command === 'all') return runAll(benchmarks, rest.includes('--quick'));
   const benchmark = benchmarks.find((candidate) => candidate.name === command);
   if (benchmark === undefined) {
     console.error(`no benchmark named ${JSON.stringify(command)}\n${USAGE}`);
@@ -127,7 +89,7 @@ function main() {
 }
 
 try {
-  process.exitCode = main();
+  process.exitCode = await main();
 } catch (error) {
   console.error(`${error instanceof Error ? error.message : error}\n${USAGE}`);
   process.exitCode = 2;

@@ -1,5 +1,6 @@
 import { estimateShards } from '@kinesis-kit/records';
 import { describe, expect, it } from 'vitest';
+import { planAll } from '../src/all.js';
 import { listBenchmarks, readResults } from '../src/benchmarks.js';
 import { collectGoals } from '../src/goals.js';
 import { planLines } from '../src/plan.js';
@@ -12,6 +13,43 @@ describe('the benchmark list', () => {
     expect(names).toContain('read-throughput');
     expect(names).not.toContain('harness');
     for (const benchmark of listBenchmarks()) expect(benchmark.project).toMatch(/^@kinesis-kit\//);
+  });
+});
+
+describe('all', () => {
+  /** @param {string} name @param {number} [cores] a long memory run's */
+  const benchmark = (name, cores) => ({
+    name,
+    project: `@kinesis-kit/bench-${name}`,
+    dir: name,
+    description: '',
+    hasQuick: true,
+    longMemoryRun: cores === undefined ? undefined : { cores },
+  });
+
+  it('runs soak as a long memory run, after the others', () => {
+    const { inTurn, memoryBatches } = planAll(listBenchmarks(), 2);
+    expect(inTurn.map((b) => b.name)).toContain('shard-throughput');
+    expect(inTurn.map((b) => b.name)).not.toContain('soak');
+    expect(memoryBatches.flat().map((b) => b.name)).toContain('soak');
+  });
+
+  it('runs long memory runs side by side while their cores fit the machine', () => {
+    const benchmarks = [
+      benchmark('a', 0.5),
+      benchmark('codec'),
+      benchmark('b', 1),
+      benchmark('c', 1),
+      benchmark('d', 3),
+    ];
+    const { inTurn, memoryBatches } = planAll(benchmarks, 2);
+    expect(inTurn.map((b) => b.name)).toEqual(['codec']);
+    expect(memoryBatches.map((batch) => batch.map((b) => b.name))).toEqual([
+      ['a', 'b'],
+      ['c'],
+      ['d'],
+    ]);
+    expect(planAll(benchmarks, 8).memoryBatches.map((batch) => batch.length)).toEqual([4]);
   });
 });
 
