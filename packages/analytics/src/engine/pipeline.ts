@@ -17,7 +17,7 @@ import { ROW_KEY } from './source-adapter.js';
 /** One output row of a stage, before it becomes a public `QueryOutput`. */
 export interface Emitted {
   readonly row: Row;
-  readonly kind: 'insert' | 'early' | 'update';
+  readonly kind: 'insert' | 'early' | 'update' | 'retract';
   readonly revision: number;
   readonly key: string;
 }
@@ -56,10 +56,31 @@ interface StageNode {
   readonly openGroups: number;
 }
 
-/** A window result's upsert identity: window bounds and group values. */
-function windowKey(result: WindowResult): string {
-  const group = result.keyValues.length === 0 ? '' : JSON.stringify(result.keyValues);
-  return `${result.windowStart}/${result.windowEnd}/${group}`;
+/**
+ * A window result's upsert identity: window bounds and group values,
+ * `${windowStart}/${windowEnd}/${JSON.stringify(keyValues)}` (no JSON for no values). Results
+ * come window by window, so the bounds' text is kept from the previous result of the window.
+ */
+class WindowKeys {
+  #start = Number.NaN;
+  #end = Number.NaN;
+  #prefix = '';
+
+  of(result: WindowResult): string {
+    if (result.windowStart !== this.#start || result.windowEnd !== this.#end) {
+      this.#start = result.windowStart;
+      this.#end = result.windowEnd;
+      this.#prefix = `${result.windowStart}/${result.windowEnd}/`;
+    }
+    const values = result.keyValues;
+    if (values.length === 0) return this.#prefix;
+    const first = values[0];
+    // JSON of a one-string array, without the array: its text is the same.
+    if (values.length === 1 && typeof first === 'string') {
+      return `${this.#prefix}[${JSON.stringify(first)}]`;
+    }
+    return this.#prefix + JSON.stringify(values);
+  }
 }
 
 function kindOf(result: WindowResult): Emitted['kind'] {
@@ -113,6 +134,20 @@ export class Pipeline {
     return plan.stages.some(
       (s) => s.input === plan.source.streamId && s.operator.kind !== 'window',
     );
+  }
+
+  /**
+   * Whether source rows may be handed to the stages as the very objects the source gave: every
+   * stage reading them is a fixed-size window that neither writes to rows nor keeps them.
+   */
+  static sharesSourceRows(plan: QueryPlan): boolean {
+    return plan.stages.every((s) => {
+      if (s.input !== plan.source.streamId) return true;
+      const operator = s.operator;
+      return (
+        operator.kind === 'window' && operator.window.kind !== 'session' && !operator.writesRows
+      );
+    });
   }
 
   /** The time domains stages run in. */
@@ -314,6 +349,17 @@ class WindowNode implements StageNode {
 
   take(rows: readonly Row[]): void {
     const kept = this.#plan.prepare(rows, this.#fail);
+    const timesOf = this.#plan.timesOf;
+    if (timesOf !== undefined) {
+      // One pass for the times and their maximum; the aggregation reads them from the array.
+      if (this.#times.length < kept.length) this.#times = new Float64Array(kept.length);
+      const newest = timesOf(kept, this.#times);
+      if (!Number.isNaN(newest)) {
+        if (newest > this.maxReceived) this.maxReceived = newest;
+        this.#aggregation.process(kept, this.#times);
+        return;
+      }
+    }
     const timeOf = this.#plan.timeOf;
     let max = this.maxReceived;
     for (let i = 0; i < kept.length; i++) {
@@ -323,6 +369,10 @@ class WindowNode implements StageNode {
     this.maxReceived = max;
     this.#aggregation.process(kept);
   }
+
+  /** The row times of the batch being taken (grown as needed). */
+  #times = new Float64Array(0);
+  readonly #keys = new WindowKeys();
 
   takeEmitted(items: readonly Emitted[]): void {
     this.take(items.filter((i) => i.kind === 'insert').map((i) => i.row));
@@ -347,7 +397,7 @@ class WindowNode implements StageNode {
         );
         continue;
       }
-      const key = windowKey(result);
+      const key = this.#keys.of(result);
       const kind = kindOf(result);
       for (let i = 0; i < rows.length; i++) {
         out.push({

@@ -114,7 +114,10 @@ export class QueryRunner implements QueryRun {
     // also thrown to every open iterator.
     this.#done.catch(() => undefined);
     this.#stopSignal = new Promise((resolve) => {
-      this.#signalStop = () => resolve(STOP);
+      this.#signalStop = () => {
+        resolve(STOP);
+        this.#stopWaiter?.(STOP);
+      };
     });
     const signal = options.signal;
     if (signal !== undefined) {
@@ -203,7 +206,7 @@ export class QueryRunner implements QueryRun {
       if (this.#plan !== undefined) this.#setUp(this.#plan);
       if (this.#state === 'running') iterator = this.#options.source[Symbol.asyncIterator]();
       while (iterator !== undefined && this.#state === 'running') {
-        const next = await Promise.race([iterator.next(), this.#stopSignal]);
+        const next = await this.#nextOrStop(iterator);
         if (next === STOP || next.done === true) break;
         const arrivedAt = this.#clock.now();
         if (this.#pipeline === undefined) this.#setUp(this.#planFor(next.value));
@@ -238,6 +241,27 @@ export class QueryRunner implements QueryRun {
     }
   }
 
+  /**
+   * The source's next item, or STOP once the run is stopped. Not `Promise.race` with the stop
+   * signal: each race leaves a reaction on that never-settling promise, which keeps the race's
+   * result, so every batch read, alive until the run ends.
+   */
+  async #nextOrStop(
+    iterator: AsyncIterator<unknown>,
+  ): Promise<IteratorResult<unknown> | typeof STOP> {
+    try {
+      return await new Promise<IteratorResult<unknown> | typeof STOP>((resolve, reject) => {
+        this.#stopWaiter = resolve;
+        Promise.resolve(iterator.next()).then(resolve, reject);
+      });
+    } finally {
+      this.#stopWaiter = undefined;
+    }
+  }
+
+  /** Resolves the wait of {@link #nextOrStop} when the run is stopped. */
+  #stopWaiter: ((value: typeof STOP) => void) | undefined;
+
   #setUp(plan: QueryPlan): void {
     this.#plan = plan;
     this.#mainStreamId = plan.main;
@@ -255,6 +279,7 @@ export class QueryRunner implements QueryRun {
       Pipeline.needsRowKeys(plan),
       plan.source.eventTime?.key,
       (e) => this.#sourceError(e),
+      Pipeline.sharesSourceRows(plan),
     );
     const latenessMs = this.#options.allowedLatenessMs ?? 0;
     this.#pipeline = new Pipeline(plan, latenessMs, {
@@ -315,7 +340,15 @@ export class QueryRunner implements QueryRun {
     const step = (this.#adapter as SourceAdapter).take(item, rowtime);
     const rows = step.rows;
     this.#rowsIn += rows.length;
-    pipeline.process(rows);
+    if (step.shared) {
+      this.#sharedRows = rows;
+      try {
+        pipeline.process(rows);
+      } finally {
+        this.#sharedRows = undefined;
+        this.#sharedSet = undefined;
+      }
+    } else pipeline.process(rows);
     const eventTime = (this.#plan as QueryPlan).source.eventTime;
     if (eventTime !== undefined && step.eventMaxByShard.size > 0) {
       for (const [shard, max] of step.eventMaxByShard) {
@@ -523,12 +556,33 @@ export class QueryRunner implements QueryRun {
     else this.#outbox.push({ streamId, outputs });
   }
 
+  /**
+   * The decoded row of `row` when it is a source row of the step being processed that the
+   * adapter passed on undecoded (see `SourceStep.shared`); `row` itself otherwise. `isInput`:
+   * the row is known to be one the stage took (a late row), not one it made (a failed result).
+   */
+  #decoded(stage: StagePlan, row: Row, isInput: boolean): Row {
+    const shared = this.#sharedRows;
+    if (shared === undefined || stage.input !== (this.#plan as QueryPlan).source.streamId) {
+      return row;
+    }
+    if (!isInput) {
+      this.#sharedSet ??= new Set(shared);
+      if (!this.#sharedSet.has(row)) return row;
+    }
+    return (this.#adapter as SourceAdapter).decodeShared(row, this.#rowtimeFloor);
+  }
+
+  /** The undecoded source rows of the step being processed, and them as a set once needed. */
+  #sharedRows: readonly Row[] | undefined;
+  #sharedSet: Set<Row> | undefined;
+
   #takeLate(stage: StagePlan, rows: readonly LateRow<Row>[]): void {
     const convert = this.#converters.get(stage.input) as RowConverter;
     for (const late of rows) {
       this.#rowsLate++;
       const record: LateRecord = {
-        row: convert(late.row),
+        row: convert(this.#decoded(stage, late.row, true)),
         time: late.time,
         watermark: late.watermark,
         reason: late.reason,
@@ -547,8 +601,9 @@ export class QueryRunner implements QueryRun {
     }
   }
 
-  #takeError(stage: StagePlan, row: Row, error: unknown): void {
+  #takeError(stage: StagePlan, taken: Row, error: unknown): void {
     this.#errorCount++;
+    const row = this.#decoded(stage, taken, false);
     const convert = this.#converters.get(stage.input);
     const publicRow = convert === undefined || row.$ws !== undefined ? row : convert(row);
     const position = error instanceof ExpressionEvaluationError ? error.position : undefined;

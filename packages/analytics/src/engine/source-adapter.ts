@@ -1,6 +1,8 @@
 import type { Row } from '../plan/query-plan.js';
+import { generatedFunction } from '../plan/row-keys.js';
 import type { ResolvedSchema } from '../schema/resolve-schema.js';
 import { DecodeFailure, RowDecoder, type SourceRecord } from '../schema/row-decoder.js';
+import type { SqlType } from '../types.js';
 
 /** A source item turned into rows. */
 export interface SourceStep {
@@ -9,6 +11,11 @@ export interface SourceStep {
   readonly eventMaxByShard: Map<string, number>;
   /** The consumer batches among the item with a `checkpoint()`, in order. */
   readonly checkpoints: (() => Promise<void>)[];
+  /**
+   * Whether `rows` are the source's own objects, not decoded (see {@link SourceAdapter}):
+   * {@link SourceAdapter.decodeShared} gives the decoded row of one for outputs.
+   */
+  readonly shared: boolean;
 }
 
 /** Why a record or item could not become a row. */
@@ -32,16 +39,83 @@ function isBatch(
 }
 
 /**
+ * Checks an array of source items: the newest event time among them (`-Infinity` when none has
+ * one) when all are plain rows whose read values need no decoding, `undefined` otherwise.
+ */
+type SharedCheck = (items: readonly unknown[]) => number | undefined;
+
+/** The test (JavaScript source) of values that `coerceValue` returns unchanged, by column type. */
+const READY_TESTS: Partial<Record<SqlType, (v: string) => string>> = {
+  VARCHAR: (v) => `typeof ${v} === 'string' || ${v} === null`,
+  INTEGER: (v) => `Number.isSafeInteger(${v}) || ${v} === null`,
+  BIGINT: (v) => `Number.isSafeInteger(${v}) || ${v} === null`,
+  DOUBLE: (v) => `(typeof ${v} === 'number' && !Number.isNaN(${v})) || ${v} === null`,
+  BOOLEAN: (v) => `typeof ${v} === 'boolean' || ${v} === null`,
+  TIMESTAMP: (v) => `Number.isFinite(${v}) || ${v} === null`,
+};
+
+/**
+ * The {@link SharedCheck} for a query reading `needed` of `schema`: generated code reading each
+ * column by name, in one pass that also finds the newest event time; `undefined` when some
+ * needed column is not a plain column of the schema (ROWTIME, metadata, a JSON path) or code
+ * cannot be generated.
+ */
+function sharedCheck(
+  schema: ResolvedSchema,
+  needed: ReadonlySet<string>,
+  eventKey: string | undefined,
+): SharedCheck | undefined {
+  const lines: string[] = [];
+  let eventVar: string | undefined;
+  let index = 0;
+  for (const name of needed) {
+    const column = schema.columns.find((c) => c.name === name);
+    const test = column === undefined ? undefined : READY_TESTS[column.type];
+    if (column === undefined || test === undefined) return undefined;
+    if (column.steps.length !== 1 || column.steps[0] !== name) return undefined;
+    const v = `v${index++}`;
+    lines.push(
+      `const ${v} = item[${JSON.stringify(name)}];`,
+      `if (!(${test(v)})) return undefined;`,
+    );
+    if (name === eventKey) eventVar = v;
+  }
+  if (eventKey !== undefined && eventVar === undefined) return undefined;
+  const source = [
+    'let max = -Infinity;',
+    'for (let i = 0; i < items.length; i++) {',
+    'const item = items[i];',
+    "if (item === null || typeof item !== 'object' || Array.isArray(item)) return undefined;",
+    // As `isRecord` and `isBatch`: records and batches are decoded.
+    'if (item.data instanceof Uint8Array || Array.isArray(item.records)) return undefined;',
+    ...lines,
+    ...(eventVar === undefined
+      ? []
+      : [`if (typeof ${eventVar} === 'number' && ${eventVar} > max) max = ${eventVar};`]),
+    '}',
+    'return max;',
+  ].join('\n');
+  return generatedFunction<SharedCheck>(['items'], source);
+}
+
+/**
  * Turns source items (records, consumer batches, plain rows, arrays of them) into rows with
  * ROWTIME and the metadata columns. Bad items and records become {@link SourceError}s; nothing
  * throws. When `keyed`, each row gets `$key`: `sequenceNumber[:subSequenceNumber]` for records
  * (stable across replays), a running number for plain rows.
+ *
+ * With `shareRows` (the stages neither write to nor keep source rows) and a query reading only
+ * plain columns of the schema (no ROWTIME, metadata or JSON paths), an array of plain rows whose
+ * read values all have their column's type already is passed on as it is, without a copy per
+ * row: decoding would give rows with the same values for every column the query reads.
  */
 export class SourceAdapter {
   readonly #decoder: RowDecoder;
   readonly #keyed: boolean;
   readonly #onError: (error: SourceError) => void;
   readonly #eventKey: string | undefined;
+  /** The check of source arrays whose rows can be shared; `undefined` when none can. */
+  readonly #shared: SharedCheck | undefined;
   #counter = 0;
 
   /** @param eventKey the event-time column, whose newest value per shard the steps report. */
@@ -51,18 +125,44 @@ export class SourceAdapter {
     keyed: boolean,
     eventKey: string | undefined,
     onError: (error: SourceError) => void,
+    shareRows = false,
   ) {
     this.#decoder = new RowDecoder(schema, needed);
     this.#keyed = keyed;
     this.#eventKey = eventKey;
     this.#onError = onError;
+    this.#shared = shareRows && !keyed ? sharedCheck(schema, needed, eventKey) : undefined;
   }
 
   /** The rows of one source item, all with ROWTIME = `rowtime`. */
   take(item: unknown, rowtime: number): SourceStep {
-    const step: SourceStep = { rows: [], eventMaxByShard: new Map(), checkpoints: [] };
+    if (this.#shared !== undefined && Array.isArray(item)) {
+      const step = this.#takeShared(item, this.#shared);
+      if (step !== undefined) return step;
+    }
+    const step: SourceStep = {
+      rows: [],
+      eventMaxByShard: new Map(),
+      checkpoints: [],
+      shared: false,
+    };
     this.#add(item, rowtime, step, true, '');
     return step;
+  }
+
+  /** The decoded row of a shared source row (for outputs showing it: late rows, errors). */
+  decodeShared(row: Row, rowtime: number): Row {
+    const decoded = this.#decoder.fromObject(row, rowtime);
+    return decoded instanceof DecodeFailure ? row : decoded;
+  }
+
+  /** The step of an array of plain rows that can be shared; `undefined` when it is not one. */
+  #takeShared(items: readonly unknown[], check: SharedCheck): SourceStep | undefined {
+    const max = check(items);
+    if (max === undefined) return undefined;
+    const eventMaxByShard = new Map<string, number>();
+    if (max !== Number.NEGATIVE_INFINITY) eventMaxByShard.set('', max);
+    return { rows: items as Row[], eventMaxByShard, checkpoints: [], shared: true };
   }
 
   #add(item: unknown, rowtime: number, step: SourceStep, top: boolean, shard: string): void {

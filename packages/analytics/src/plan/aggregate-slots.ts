@@ -68,9 +68,10 @@ export class AggregateSlots {
     let argOf: (row: Row) => unknown = () => null;
     const perRow = call.args[0];
     if (!call.star && perRow !== undefined) {
-      const compiled = compileExpression(perRow, this.#argScope(call));
+      const argScope = this.#argScope(call);
+      const compiled = compileExpression(perRow, argScope);
       argType = compiled.type;
-      argOf = this.#stage.reader(perRow, compiled);
+      argOf = this.#stage.reader(perRow, compiled, argScope);
     }
     const type = fn.resultType(argType);
     if (typeof type !== 'string') throw new SqlValidationError(call.position, type.error);

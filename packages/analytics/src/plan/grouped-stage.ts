@@ -15,7 +15,7 @@ import {
   type StreamPlan,
   type TimeDomain,
 } from './query-plan.js';
-import { groupKeyOf, groupValuesOf } from './row-keys.js';
+import { groupKeyOf, groupValuesOf, propertyReader, timesReader } from './row-keys.js';
 import { compileSelectItems, requireBoolean } from './select-outputs.js';
 import { StageContext } from './stage-context.js';
 import type { InputRelation, StageTarget } from './stage-target.js';
@@ -88,12 +88,13 @@ export function planGroupedStage(
       windowGrouped = true;
       continue;
     }
-    const compiled = compileExpression(item, inputScope('GROUP BY'));
+    const groupScope = inputScope('GROUP BY');
+    const compiled = compileExpression(item, groupScope);
     const signature = exprSignature(item, resolve);
     if (groupSlots.has(signature)) continue;
     groupSlots.set(signature, { type: compiled.type, key: `$g${keyReaders.length}` });
     groupTexts.push(describe(item));
-    keyReaders.push(stage.reader(item, compiled));
+    keyReaders.push(stage.reader(item, compiled, groupScope));
   }
   if (detected.tvf && !windowGrouped) {
     throw new SqlValidationError(
@@ -215,12 +216,14 @@ export function planGroupedStage(
       domain: detected.domain,
       window: detected.window,
       prepare: stage.prepare(),
-      timeOf: (row) => row[timeKey] as number,
+      timeOf: propertyReader(timeKey, false) as (row: Row) => number,
+      ...optional('timesOf', timesReader(timeKey)),
       keyOf: groupKeyOf(keyReaders),
       keyValuesOf: groupValuesOf(keyReaders),
       aggregates: aggregates.slots,
       results,
       multiRow: false,
+      writesRows: stage.writesRows,
     },
   });
   return output;

@@ -171,6 +171,7 @@ function planTopKItems(ctx: PlannerContext, from: TopKItemsTumbling, label: stri
         }));
       },
       multiRow: true,
+      writesRows: false,
     },
   });
   return items;

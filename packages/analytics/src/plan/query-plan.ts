@@ -64,6 +64,11 @@ export interface WindowOperatorPlan {
   readonly window: WindowKind;
   readonly prepare: PrepareRows;
   readonly timeOf: (row: Row) => number;
+  /**
+   * Writes `timeOf` of each row to `out` in one call (no boxed number per row) and returns the
+   * largest; returns NaN, with `out` partly written, when some row's time is not a number.
+   */
+  readonly timesOf?: (rows: readonly Row[], out: Float64Array) => number;
   readonly keyOf: (row: Row) => string | number;
   readonly keyValuesOf: (row: Row) => readonly unknown[];
   readonly aggregates: readonly AggregateSlot<Row>[];
@@ -74,6 +79,8 @@ export interface WindowOperatorPlan {
   readonly results: (result: WindowResult) => readonly Row[];
   /** Whether one result may give several rows (their keys then carry a rank). */
   readonly multiRow: boolean;
+  /** Whether `prepare` stores computed values in the rows (else it leaves them untouched). */
+  readonly writesRows: boolean;
 }
 
 /** One `OVER` window of a sliding stage and the aggregate calls over it. */

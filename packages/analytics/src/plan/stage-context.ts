@@ -1,6 +1,11 @@
-import type { CompiledExpression, Evaluate } from '../expressions/expression-scope.js';
+import type {
+  CompiledExpression,
+  Evaluate,
+  ExpressionScope,
+} from '../expressions/expression-scope.js';
 import type { Expr } from '../sql/ast.js';
 import type { PrepareRows, Row } from './query-plan.js';
+import { propertyReader } from './row-keys.js';
 
 /**
  * What one stage evaluates per input row before its operator runs: the WHERE filter and every
@@ -29,9 +34,16 @@ export class StageContext {
 
   /**
    * A reader of `compiled` for operator callbacks: the compiled function itself for expressions
-   * that cannot fail (columns, literals), otherwise a read of the value `prepare` stored.
+   * that cannot fail (columns, literals), otherwise a read of the value `prepare` stored. Given
+   * the `scope` it was compiled in, a column becomes a read of its key by name (see
+   * {@link propertyReader}).
    */
-  reader(expr: Expr, compiled: CompiledExpression): (row: Row) => unknown {
+  reader(expr: Expr, compiled: CompiledExpression, scope?: ExpressionScope): (row: Row) => unknown {
+    if (expr.kind === 'column' && scope !== undefined) {
+      // The slot compileExpression read (a substitute first, as it does): read it by name.
+      const key = (scope.substitute?.(expr) ?? scope.column(expr))?.key;
+      if (key !== undefined) return propertyReader(key, true);
+    }
     if (
       compiled.constant ||
       expr.kind === 'column' ||
@@ -43,6 +55,11 @@ export class StageContext {
     const key = this.key(`c${this.#computed.length}`);
     this.#computed.push({ key, evaluate: compiled.evaluate });
     return (row) => row[key];
+  }
+
+  /** Whether `prepare` stores computed values in the rows. */
+  get writesRows(): boolean {
+    return this.#computed.length > 0;
   }
 
   /** The stage's `prepare`: filter, then computed values; identity when there is nothing to do. */

@@ -27,12 +27,17 @@ const FIXED_UNIT_MS: Partial<Record<TimeUnit, number>> = {
   DAY: 86_400_000,
 };
 
-function checked(window: WindowKind, position: WindowTvf['position']): WindowKind {
+function checked(
+  window: WindowKind,
+  position: WindowTvf['position'],
+  at: Readonly<Record<string, WindowTvf['position'] | undefined>> = {},
+): WindowKind {
   try {
     return validateWindowKind(window);
   } catch (error) {
     if (error instanceof InvalidOptionError) {
-      throw new SqlValidationError(position, error.message.replace(/^window\.\w+: /, ''));
+      const where = at[error.option] ?? position;
+      throw new SqlValidationError(where, error.message.replace(/^window\.\w+: /, ''));
     }
     throw error;
   }
@@ -109,7 +114,14 @@ export function windowOfTvf(
     position: tvf.timeColumn.position,
   });
   return {
-    window: checked(window, tvf.position),
+    // Each option's error points at its interval: [size], [slide, size], [step, size] or [gap].
+    window: checked(window, tvf.position, {
+      'window.sizeMs': (second ?? first).position,
+      'window.slideMs': first.position,
+      'window.stepMs': first.position,
+      'window.gapMs': first.position,
+      'window.offsetMs': tvf.offset?.position,
+    }),
     timeKey: time.key,
     domain: time.domain,
     partitionBy: tvf.partitionBy,

@@ -12,6 +12,15 @@ import { createWindowAssigner, type WindowAssigner } from './window-assigner.js'
 import { validateWindowKind } from './window-kind.js';
 import type { WindowAggregationOptions, WindowResult } from './window-result.js';
 
+/** Row times up to this size skip the window assignment within a span: exact arithmetic. */
+const MAX_SPAN_TIME = 2 ** 50;
+
+/** `x mod n` in [0, n), also for negative `x`. */
+function floorMod(x: number, n: number): number {
+  const r = x % n;
+  return r < 0 ? r + n : r;
+}
+
 /** One open window of fixed bounds and its groups. */
 interface WindowState {
   readonly start: number;
@@ -82,6 +91,15 @@ export class WindowAggregation<Row> {
   #partiallyLateRows = 0;
   /** The windows of the previous row, `undefined` where released: see `process`. */
   readonly #cache: (WindowState | undefined)[];
+  /**
+   * Whole-number row times in one span `[phase + k·period, phase + (k + 1)·period)` all get the
+   * same windows (spans of the window's slide: tumble size, hop slide, cumulate step); `period`
+   * 0 when the window's numbers are not whole.
+   */
+  readonly #period: number;
+  readonly #phase: number;
+  /** The row times of a `process` call given none (grown as needed). */
+  #times = new Float64Array(0);
 
   /** @throws InvalidOptionError when the window or `allowedLatenessMs` is out of range. */
   constructor(options: WindowAggregationOptions<Row>) {
@@ -100,12 +118,24 @@ export class WindowAggregation<Row> {
       this.#starts = new Float64Array(0);
       this.#ends = this.#starts;
       this.#cache = [];
+      this.#period = 0;
+      this.#phase = 0;
     } else {
       this.#session = undefined;
       this.#assigner = createWindowAssigner(window);
       this.#starts = new Float64Array(this.#assigner.maxWindowsPerRow);
       this.#ends = new Float64Array(this.#assigner.maxWindowsPerRow);
       this.#cache = new Array<WindowState | undefined>(this.#assigner.maxWindowsPerRow);
+      const period =
+        window.kind === 'tumble'
+          ? window.sizeMs
+          : window.kind === 'hop'
+            ? window.slideMs
+            : window.stepMs;
+      const phase = window.kind === 'cumulate' ? 0 : (window.offsetMs ?? 0);
+      const whole = Number.isSafeInteger(period) && Number.isSafeInteger(phase);
+      this.#period = whole ? period : 0;
+      this.#phase = whole ? phase : 0;
     }
   }
 
@@ -113,12 +143,25 @@ export class WindowAggregation<Row> {
    * Adds a batch of rows (the hot path: no per-row allocation once a group exists); at the end,
    * hands the late rows to `late` and emits an `update` per fired (window, group) the batch
    * changed. An exception from a callback propagates; rows before the failing one stay added.
+   *
+   * `times`, when given, holds `timeOf` of each row where it is a number (NaN elsewhere): read
+   * from a typed array, times are never boxed, which a call returning a double may have to do.
    */
-  process(rows: readonly Row[]): void {
+  process(rows: readonly Row[], times?: Float64Array): void {
     const assigner = this.#assigner;
     if (assigner === undefined) {
       (this.#session as SessionAggregation<Row>).process(rows);
       return;
+    }
+    const timeOf = this.#timeOf;
+    let rowTimes = times;
+    if (rowTimes === undefined) {
+      if (this.#times.length < rows.length) this.#times = new Float64Array(rows.length);
+      rowTimes = this.#times;
+      for (let r = 0; r < rows.length; r++) {
+        const time = timeOf(rows[r] as Row);
+        rowTimes[r] = typeof time === 'number' ? time : Number.NaN;
+      }
     }
     const watermark = this.#watermark;
     const starts = this.#starts;
@@ -128,22 +171,39 @@ export class WindowAggregation<Row> {
     const slots = this.#slots;
     // The watermark may have released windows since the last call: start with an empty cache.
     let cachedFirstEnd = Number.NaN;
+    // The span of whole-number times the last assigned windows hold for (see #period): rows in
+    // it skip the window assignment.
+    const period = this.#period;
+    let low = Number.POSITIVE_INFINITY;
+    let high = Number.NEGATIVE_INFINITY;
+    let count = 0;
     let lateRows: LateRow<Row>[] | undefined;
     let updates: (WindowState | GroupState)[] | undefined;
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r] as Row;
-      const time = this.#timeOf(row);
-      if (!Number.isFinite(time)) {
-        lateRows = addLateRow(lateRows, row, time, watermark, notFiniteTimeReason(time));
-        continue;
-      }
-      const count = assigner.assign(time, starts, ends);
-      // Rows of a batch mostly share their windows (same first window end, same set): look the
-      // windows up once per run of such rows rather than once per row and window.
-      if (ends[0] !== cachedFirstEnd) {
-        cachedFirstEnd = ends[0] as number;
-        for (let i = 0; i < count; i++)
-          cache[i] = this.#windowFor(starts[i] as number, ends[i] as number);
+      const time = rowTimes[r] as number;
+      // Otherwise the row has the same windows as the previous one.
+      if (!(time >= low && time < high && Math.floor(time) === time)) {
+        if (!Number.isFinite(time)) {
+          const given = timeOf(row);
+          lateRows = addLateRow(lateRows, row, given, watermark, notFiniteTimeReason(given));
+          continue;
+        }
+        count = assigner.assign(time, starts, ends);
+        // Rows of a batch mostly share their windows (same first window end, same set): look the
+        // windows up once per run of such rows rather than once per row and window.
+        if (ends[0] !== cachedFirstEnd) {
+          cachedFirstEnd = ends[0] as number;
+          for (let i = 0; i < count; i++)
+            cache[i] = this.#windowFor(starts[i] as number, ends[i] as number);
+        }
+        if (period > 0 && Math.floor(time) === time && Math.abs(time) <= MAX_SPAN_TIME) {
+          low = time - floorMod(time - this.#phase, period);
+          high = low + period;
+        } else {
+          low = Number.POSITIVE_INFINITY;
+          high = Number.NEGATIVE_INFINITY;
+        }
       }
       let key: string | number | undefined;
       let missed = false;

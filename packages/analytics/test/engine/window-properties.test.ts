@@ -201,7 +201,8 @@ describe('window aggregation = brute force on random streams with bounded disord
             const end = Math.floor(e.ts / 5_000) * 5_000 + 5_000;
             (end - 1 <= watermark ? tooLate : onTime).push(e);
           }
-          watermark = Math.max(watermark, ...item.map((e) => e.ts - DELAY_MS - 1));
+          // Flink SQL's rule: the newest time minus the delay.
+          watermark = Math.max(watermark, ...item.map((e) => e.ts - DELAY_MS));
         }
         expect(late.map((l) => (l.row.ts as Date).getTime())).toEqual(tooLate.map((e) => e.ts));
         expect(late.every((l) => l.watermark >= l.time)).toBe(true);
