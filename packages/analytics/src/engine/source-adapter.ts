@@ -1,5 +1,6 @@
 import type { Row } from '../plan/query-plan.js';
 import { generatedFunction } from '../plan/row-keys.js';
+import { isTimestampMs, MAX_TIMESTAMP_MS } from '../schema/coerce-value.js';
 import type { ResolvedSchema } from '../schema/resolve-schema.js';
 import { DecodeFailure, RowDecoder, type SourceRecord } from '../schema/row-decoder.js';
 import type { SqlType } from '../types.js';
@@ -51,7 +52,8 @@ const READY_TESTS: Partial<Record<SqlType, (v: string) => string>> = {
   BIGINT: (v) => `Number.isSafeInteger(${v}) || ${v} === null`,
   DOUBLE: (v) => `(typeof ${v} === 'number' && !Number.isNaN(${v})) || ${v} === null`,
   BOOLEAN: (v) => `typeof ${v} === 'boolean' || ${v} === null`,
-  TIMESTAMP: (v) => `Number.isFinite(${v}) || ${v} === null`,
+  TIMESTAMP: (v) =>
+    `(${v} >= -${MAX_TIMESTAMP_MS} && ${v} <= ${MAX_TIMESTAMP_MS}) || ${v} === null`,
 };
 
 /**
@@ -72,7 +74,7 @@ function sharedCheck(
     const column = schema.columns.find((c) => c.name === name);
     const test = column === undefined ? undefined : READY_TESTS[column.type];
     if (column === undefined || test === undefined) return undefined;
-    if (column.steps.length !== 1 || column.steps[0] !== name) return undefined;
+    if (column.steps.length !== 1 || column.steps[0] !== name || column.inherited) return undefined;
     const v = `v${index++}`;
     lines.push(
       `const ${v} = item[${JSON.stringify(name)}];`,
@@ -217,7 +219,7 @@ export class SourceAdapter {
     const key = this.#eventKey;
     if (key === undefined) return;
     const time = row[key];
-    if (typeof time !== 'number') return;
+    if (typeof time !== 'number' || !isTimestampMs(time)) return;
     const max = step.eventMaxByShard.get(shard);
     if (max === undefined || time > max) step.eventMaxByShard.set(shard, time);
   }

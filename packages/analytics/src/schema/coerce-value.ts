@@ -7,6 +7,18 @@ export const NOT_COERCIBLE: unique symbol = Symbol('not coercible');
 const NUMBER_TEXT = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 
 /**
+ * The largest epoch-millisecond distance from 1970 a `Date` can hold (±100,000,000 days): a
+ * TIMESTAMP beyond it is not a time (`"1e400"` would be Infinity, and one such record would move
+ * an event-time watermark to the end of time, making every later row late).
+ */
+export const MAX_TIMESTAMP_MS = 8.64e15;
+
+/** Whether `ms` is a TIMESTAMP the engine can hold: finite and within a `Date`'s range. */
+export function isTimestampMs(ms: number): boolean {
+  return ms >= -MAX_TIMESTAMP_MS && ms <= MAX_TIMESTAMP_MS;
+}
+
+/**
  * A decoded JSON (or CSV text, or plain-row) value as the engine holds a column of `type`:
  * numbers from numbers or numeric text, TIMESTAMP as epoch ms from a number, a `Date` or
  * timestamp text, BOOLEAN from `true`/`false` (any case). `null`/`undefined`/empty CSV text
@@ -38,16 +50,13 @@ export function coerceValue(value: unknown, type: SqlType): unknown {
       }
       return NOT_COERCIBLE;
     case 'TIMESTAMP': {
-      if (typeof value === 'number') return Number.isFinite(value) ? value : NOT_COERCIBLE;
-      if (value instanceof Date) {
-        const ms = value.getTime();
-        return Number.isNaN(ms) ? NOT_COERCIBLE : ms;
+      let ms: number | undefined;
+      if (typeof value === 'number') ms = value;
+      else if (value instanceof Date) ms = value.getTime();
+      else if (typeof value === 'string') {
+        ms = NUMBER_TEXT.test(value) ? Number(value) : parseTimestampText(value);
       }
-      if (typeof value === 'string') {
-        if (NUMBER_TEXT.test(value)) return Number(value);
-        return parseTimestampText(value) ?? NOT_COERCIBLE;
-      }
-      return NOT_COERCIBLE;
+      return ms !== undefined && isTimestampMs(ms) ? ms : NOT_COERCIBLE;
     }
     default:
       return value;

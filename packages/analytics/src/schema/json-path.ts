@@ -32,7 +32,20 @@ export function readJsonPath(value: unknown, steps: readonly JsonPathStep[]): un
   let current = value;
   for (const step of steps) {
     if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string | number, unknown>)[step];
+    current = ownValue(current, step);
   }
   return current;
+}
+
+/**
+ * `object[key]` when the object has the key itself: a record without a `constructor` or
+ * `toString` field must not read `Object.prototype`'s functions as that column's value.
+ */
+export function ownValue(object: object, key: string | number): unknown {
+  return Object.hasOwn(object, key) ? (object as Record<string | number, unknown>)[key] : undefined;
+}
+
+/** Whether every object has `key` through its prototype (`constructor`, `toString`, ...). */
+export function isInheritedKey(key: string | number): boolean {
+  return key in Object.prototype;
 }

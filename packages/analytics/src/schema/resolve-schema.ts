@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '../errors.js';
 import type { SqlType } from '../types.js';
-import { type JsonPathStep, parseJsonPath } from './json-path.js';
+import { isInheritedKey, type JsonPathStep, parseJsonPath } from './json-path.js';
 import { isMetadataColumn } from './metadata-columns.js';
 import type { SourceSchema } from './source-schema.js';
 import { parseSqlTypeText, SQL_TYPE_NAMES } from './sql-type-text.js';
@@ -13,6 +13,9 @@ export interface ResolvedColumn {
   readonly steps: readonly JsonPathStep[];
   /** CSV: the field index. */
   readonly fieldIndex: number;
+  /** A one-step path that every object has through its prototype (`constructor`, ...): read
+   * only as the object's own property. */
+  readonly inherited: boolean;
 }
 
 /** A validated {@link SourceSchema}. */
@@ -79,7 +82,8 @@ export function resolveSchema(schema: SourceSchema): ResolvedSchema {
     if (format === 'csv' && fieldIndex < 0) {
       throw new InvalidOptionError('schema.columnOrder', `misses column "${name}"`);
     }
-    return { name, type, steps, fieldIndex };
+    const inherited = steps.length === 1 && isInheritedKey(steps[0] as string | number);
+    return { name, type, steps, fieldIndex, inherited };
   });
   for (const name of order) {
     if (!names.includes(name)) {

@@ -83,7 +83,7 @@ export class RowDecoder {
       const column = columns[i] as ResolvedColumn;
       const steps = column.steps;
       const raw =
-        steps.length === 1
+        steps.length === 1 && !column.inherited
           ? (source as Record<string | number, unknown>)[steps[0] as string | number]
           : readJsonPath(source, steps);
       const value = coerceValue(raw, column.type);

@@ -86,6 +86,33 @@ describe('RowDecoder', () => {
     });
   });
 
+  it('refuses TIMESTAMPs that are not finite or beyond the range of a Date', () => {
+    const d = decoder({ columns: { t: { type: 'TIMESTAMP' } } });
+    for (const t of ['1e400', '9e15', -9e15, Number.POSITIVE_INFINITY, Number.NaN]) {
+      expect(d.fromObject({ t }, 0)).toBeInstanceOf(DecodeFailure);
+    }
+    expect(d.fromObject({ t: '8.64e15' }, 0)).toMatchObject({ t: 8.64e15 });
+    expect(d.fromRecord({ data: bytes('{"t":1e400}') }, 0)).toBeInstanceOf(DecodeFailure);
+  });
+
+  it("reads a column named like an Object.prototype member only from the record's own fields", () => {
+    const d = decoder({
+      columns: {
+        constructor: { type: 'INTEGER' },
+        toString: { type: 'TIMESTAMP' },
+        valueOf: { type: 'VARCHAR', path: '$.nested.valueOf' },
+      },
+    });
+    expect(d.fromRecord({ data: bytes('{"nested":{}}') }, 0)).toMatchObject({
+      constructor: null,
+      toString: null,
+      valueOf: null,
+    });
+    expect(
+      d.fromRecord({ data: bytes('{"constructor":3,"toString":5,"nested":{"valueOf":"v"}}') }, 0),
+    ).toMatchObject({ constructor: 3, toString: 5, valueOf: 'v' });
+  });
+
   it('coerces numeric text, timestamp text and Dates, and treats missing values as NULL', () => {
     const d = decoder({
       columns: {
