@@ -60,6 +60,8 @@ export interface AlertSinkOptions {
    * A file that keeps the remembered keys across restarts: append-only lines, rewritten from
    * memory once twice `maxRememberedKeys` long (so at most about twice that many lines). It is
    * read on the first write. Without it, keys live in memory only. One sink per file at a time.
+   * A key is written after `onAlert` returns: a process killed in between raises that alert
+   * again after the restart (an alert is repeated rather than lost).
    */
   readonly dedupeFile?: string;
   /** Where `firstSeenAt` and key expiry come from. @default Date */
