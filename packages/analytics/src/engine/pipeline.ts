@@ -1,3 +1,4 @@
+import { mayWithdraw } from '../plan/grouped-stage.js';
 import type {
   MapOperatorPlan,
   QueryPlan,
@@ -322,6 +323,12 @@ class WindowNode implements StageNode {
   readonly #deliver: (items: readonly Emitted[]) => void;
   readonly #hooks: PipelineHooks;
   readonly #fail: (row: Row, error: unknown) => void;
+  /**
+   * With HAVING: the rows last emitted per (window, key), by window end, while the window may
+   * still change, so a key that stops matching is retracted. `undefined` without HAVING.
+   */
+  readonly #shown: Map<number, Map<string, readonly Row[]>> | undefined;
+  readonly #latenessMs: number;
 
   constructor(
     readonly stage: StagePlan,
@@ -335,6 +342,8 @@ class WindowNode implements StageNode {
     this.#deliver = deliver;
     this.#hooks = hooks;
     this.#fail = (row, error) => hooks.error(stage, row, error);
+    this.#shown = mayWithdraw(plan.results) ? new Map() : undefined;
+    this.#latenessMs = allowedLatenessMs;
     this.#aggregation = new WindowAggregation<Row>({
       window: plan.window,
       timeOf: plan.timeOf,
@@ -399,6 +408,7 @@ class WindowNode implements StageNode {
       }
       const key = this.#keys.of(result);
       const kind = kindOf(result);
+      if (this.#shown !== undefined) this.#withdraw(result, key, rows, out);
       for (let i = 0; i < rows.length; i++) {
         out.push({
           row: rows[i] as Row,
@@ -411,8 +421,44 @@ class WindowNode implements StageNode {
     this.#deliver(out);
   }
 
+  /**
+   * HAVING: remembers the rows emitted for (window, key) and, when a later result of it gives
+   * fewer rows (it no longer matches), retracts the missing ones with the rows last sent.
+   */
+  #withdraw(result: WindowResult, key: string, rows: readonly Row[], out: Emitted[]): void {
+    const shown = this.#shown as Map<number, Map<string, readonly Row[]>>;
+    let inWindow = shown.get(result.windowEnd);
+    const before = inWindow?.get(key);
+    if (rows.length > 0 && result.kind !== 'retract') {
+      if (inWindow === undefined) {
+        inWindow = new Map();
+        shown.set(result.windowEnd, inWindow);
+      }
+      inWindow.set(key, rows);
+    } else if (before !== undefined) {
+      inWindow?.delete(key);
+      if (inWindow?.size === 0) shown.delete(result.windowEnd);
+    }
+    if (before === undefined) return;
+    const multiRow = this.#plan.multiRow;
+    for (let i = rows.length; i < before.length; i++) {
+      out.push({
+        row: before[i] as Row,
+        kind: 'retract',
+        revision: result.revision,
+        key: multiRow ? `${key}#${i + 1}` : key,
+      });
+    }
+  }
+
   advance(watermark: number): void {
     this.#aggregation.advanceWatermark(watermark);
+    const shown = this.#shown;
+    if (shown === undefined || shown.size === 0) return;
+    // A window's state is released once the watermark passes its end - 1 + allowed lateness.
+    for (const end of shown.keys()) {
+      if (end - 1 + this.#latenessMs <= watermark) shown.delete(end);
+    }
   }
 
   emitEarly(): void {
@@ -421,6 +467,7 @@ class WindowNode implements StageNode {
 
   finish(): void {
     this.#aggregation.finish();
+    this.#shown?.clear();
   }
 
   settled(threshold: number): boolean {

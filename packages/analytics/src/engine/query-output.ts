@@ -22,9 +22,10 @@ export interface QueryOutput {
    * - `early`: a partial window result.
    * - `update`: a late row changed a window result that had already been inserted.
    * - `retract`: the row with this `key` is withdrawn — a consumer deletes the key. `row` is the
-   *   row last emitted under it. Session windows only: rows moved a session's bounds (its key)
-   *   after it had been emitted; the result under the new key follows in the same batch, as
-   *   Flink SQL retracts an updated session row.
+   *   row last emitted under it. Either rows moved a session's bounds (its key) after it had
+   *   been emitted (the result under the new key follows in the same batch, as Flink SQL
+   *   retracts an updated session row), or a (window, key) that was emitted (early, final or
+   *   update) no longer satisfies HAVING.
    */
   readonly kind: 'insert' | 'early' | 'update' | 'retract';
   /**

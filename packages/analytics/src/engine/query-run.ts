@@ -215,16 +215,13 @@ export class QueryRunner implements QueryRun {
       }
       if (iterator !== undefined && this.#state === 'stopping')
         void iterator.return?.()?.catch?.(() => undefined);
+      // The input is complete only when a source that is not a consumer ended by itself; a
+      // stop, an abort, leaving the main iterator, or a consumer's `batches()` ending (it ends
+      // only when the consumer is stopped) interrupts the run.
+      const complete = this.#state === 'running' && !isConsumerSource(this.#options.source);
       this.#state = 'stopping';
       this.#clearTimer();
-      await this.#exclusive(() => {
-        this.#feedErrorStream();
-        this.#pipeline?.finish();
-        // Failures of the final window results still reach the (stateless) error pumps.
-        this.#feedErrorStream();
-        this.#pipeline?.releaseCheckpoints(true);
-        this.#collectCheckpoints();
-      });
+      await this.#exclusive(() => (complete ? this.#finishInput() : this.#interrupt()));
       await this.#afterLock;
       if (this.#timerError !== undefined) throw this.#timerError;
       await this.#flush(false);
@@ -239,6 +236,38 @@ export class QueryRunner implements QueryRun {
       this.#end(error);
       this.#rejectDone(error);
     }
+  }
+
+  /**
+   * End of input: every open window fires as final (`insert`) and every batch is checkpointed;
+   * under the lock.
+   */
+  #finishInput(): void {
+    this.#feedErrorStream();
+    this.#pipeline?.finish();
+    // Failures of the final window results still reach the (stateless) error pumps.
+    this.#feedErrorStream();
+    this.#pipeline?.releaseCheckpoints(true);
+    this.#collectCheckpoints();
+  }
+
+  /**
+   * Interruption: windows the clock has closed fire as final, the others are emitted as
+   * `early` (partial) results, and only the batches whose windows all fired are checkpointed,
+   * so a restart replays the rest; under the lock.
+   */
+  #interrupt(): void {
+    const pipeline = this.#pipeline;
+    if (pipeline !== undefined) {
+      // As a timer tick would: rows read later get a ROWTIME of at least now.
+      this.#rowtimeFloor = Math.max(this.#rowtimeFloor, this.#clock.now());
+      this.#moveProcessingWatermark(this.#rowtimeFloor - 1);
+      this.#feedErrorStream();
+      pipeline.emitEarly();
+      this.#feedErrorStream();
+      pipeline.releaseCheckpoints();
+    }
+    this.#collectCheckpoints();
   }
 
   /**
@@ -781,6 +810,11 @@ async function write(
     if (error instanceof SinkFailedError) throw error;
     throw new SinkFailedError(`sink of stream "${streamId}"`, outputs, [error]);
   }
+}
+
+/** Whether the source is a consumer's `batches()`, which ends only when the consumer is stopped. */
+function isConsumerSource(source: unknown): boolean {
+  return typeof (source as { readingShards?: unknown }).readingShards === 'function';
 }
 
 function messageOf(error: unknown): string {

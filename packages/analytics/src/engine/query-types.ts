@@ -12,10 +12,15 @@ export interface RunQueryOptions {
    *   (decoded with `schema`),
    * - a consumer batch `{ records: readonly Record[]; checkpoint?(): Promise<void> }` (a
    *   KinesisConsumer's `batches()` yields these; `checkpoint` is called once every window its
-   *   rows fed has fired — at-least-once),
+   *   rows fed has fired and the sinks stored the results — at-least-once; a batch of a window
+   *   still open when the run is interrupted is never checkpointed, so a restart replays it),
    * - a plain object: an already decoded row (column name → value; `Date`s for TIMESTAMPs).
    * Every item's rows get the same ROWTIME: `max(previous ROWTIME, clock.now())` when the engine
    * takes the item.
+   *
+   * A source that ends by itself completes the input: open windows fire as final and every batch
+   * is checkpointed. A source with a `readingShards()` method (a consumer's `batches()`, which
+   * ends only when the consumer is stopped) ending is an interruption, as `stop()` is.
    */
   readonly source: AsyncIterable<unknown>;
   /** How record data maps to typed columns; inferred from the first source item when absent. */
@@ -32,7 +37,7 @@ export interface RunQueryOptions {
   readonly sinks?: Readonly<Record<string, ResultSink | readonly ResultSink[]>>;
   /** The clock for ROWTIME, processing-time windows and timers. @default Date */
   readonly clock?: { now(): number };
-  /** Aborting stops the run as `stop()` does. */
+  /** Aborting interrupts the run as `stop()` does. */
   readonly signal?: AbortSignal;
 }
 
@@ -92,7 +97,13 @@ export interface QueryRun extends AsyncIterable<QueryOutput> {
   readonly late: AsyncIterable<LateRecord>;
   /** Records that could not be decoded, rows an expression failed on. */
   readonly errors: AsyncIterable<ErrorRecord>;
-  /** Stops reading, fires open windows (final), flushes and closes sinks; resolves when done. */
+  /**
+   * Interrupts the run (as aborting `signal`, leaving the main `for await`, or a consumer's
+   * `batches()` ending do): stops reading; windows the watermark (or, for ROWTIME, the clock) has
+   * closed fire as final, the others are emitted as `early` (partial) results; sinks are flushed
+   * and closed; only batches whose windows all fired are checkpointed, so a restart replays the
+   * rows of the open windows. Resolves when done.
+   */
   stop(): Promise<void>;
   /** Resolves with the final stats when the run ends; rejects when it fails. */
   readonly done: Promise<QueryStats>;

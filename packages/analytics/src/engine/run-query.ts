@@ -29,6 +29,15 @@ import type { CompiledQuery, QueryRun, RunQueryOptions } from './query-types.js'
  * reads (`KinesisConsumer.batches()` has `readingShards()`) makes the watermark wait for shards
  * that have given no rows yet; `idleTimeoutMs` stops a silent shard holding it back.
  *
+ * How the run ends decides what is final and what is checkpointed. A source that ends by itself
+ * (and is not a consumer's `batches()`) completes the input: every open window fires as final
+ * (`insert`) and every batch is checkpointed. An interruption — `run.stop()`, aborting `signal`,
+ * leaving the main `for await`, or a consumer's `batches()` ending because the consumer was
+ * stopped — emits the windows still open as `early` (partial) results, flushes and closes the
+ * sinks, and checkpoints only the batches whose windows all fired, so a restart replays the
+ * others. Checkpoints do not depend on who read the outputs: a run nobody iterates and that has
+ * no sink (its outputs only counted in `stats().unread`) still checkpoints, and is a mistake.
+ *
  * @throws {SqlSyntaxError} / {SqlValidationError} when the SQL is wrong (when `schema` is not
  *   given and the SQL does not declare the source's columns, column errors come later, from
  *   `done` and the iterators, once the schema is inferred from the first source item).

@@ -15,7 +15,13 @@ import {
   type StreamPlan,
   type TimeDomain,
 } from './query-plan.js';
-import { groupKeyOf, groupValuesOf, propertyReader, timesReader } from './row-keys.js';
+import {
+  generatedFunction,
+  groupKeyOf,
+  groupValuesOf,
+  propertyReader,
+  timesReader,
+} from './row-keys.js';
 import { compileSelectItems, requireBoolean } from './select-outputs.js';
 import { StageContext } from './stage-context.js';
 import type { InputRelation, StageTarget } from './stage-target.js';
@@ -176,15 +182,14 @@ export function planGroupedStage(
   const groupKeys = [...groupSlots.values()].map((s) => s.key);
   const valueKeys = aggregates.slots.map((_, i) => `$a${i}`);
   const build = bound.build;
-  const results = (result: WindowResult): readonly Row[] => {
-    const row: Row = { $ws: result.windowStart, $we: result.windowEnd, $wt: result.windowEnd - 1 };
-    for (let i = 0; i < groupKeys.length; i++) row[groupKeys[i] as string] = result.keyValues[i];
-    for (let i = 0; i < valueKeys.length; i++) row[valueKeys[i] as string] = result.values[i];
+  const rowOf = groupedRowReader(groupKeys, valueKeys);
+  const results = withdrawing(having !== undefined, (result: WindowResult): readonly Row[] => {
+    const row = rowOf(result);
     if (having !== undefined && having(row) !== true) return [];
     const out = build(row);
     out[DERIVED_ROWTIME_KEY] = result.windowEnd;
     return [out];
-  };
+  });
 
   const timeAttributes = new Map<string, TimeDomain>();
   items.forEach((item, i) => {
@@ -227,6 +232,52 @@ export function planGroupedStage(
     },
   });
   return output;
+}
+
+const WITHDRAWS = Symbol('withdraws');
+
+/**
+ * Marks a window stage's `results` as one that may give no row for a (window, key) it gave rows
+ * before (HAVING): the engine then remembers what it emitted and retracts a key that stops
+ * matching.
+ */
+function withdrawing<F extends (result: WindowResult) => readonly Row[]>(may: boolean, fn: F): F {
+  if (may) (fn as F & { [WITHDRAWS]?: true })[WITHDRAWS] = true;
+  return fn;
+}
+
+/** Whether a window stage's `results` may withdraw a row it gave before (see `withdrawing`). */
+export function mayWithdraw(results: (result: WindowResult) => readonly Row[]): boolean {
+  return (results as { [WITHDRAWS]?: true })[WITHDRAWS] === true;
+}
+
+/**
+ * `{ $ws, $we, $wt, ...group values, ...aggregate values }` of a window result, as generated
+ * code: the object is built whole, in one allocation of its final shape (adding the keys one by
+ * one grows it past its literal's room); as a closure where code cannot be generated.
+ */
+function groupedRowReader(
+  groupKeys: readonly string[],
+  valueKeys: readonly string[],
+): (result: WindowResult) => Row {
+  const fields = [
+    '$ws: r.windowStart',
+    '$we: r.windowEnd',
+    '$wt: r.windowEnd - 1',
+    ...groupKeys.map((key, i) => `${JSON.stringify(key)}: r.keyValues[${i}]`),
+    ...valueKeys.map((key, i) => `${JSON.stringify(key)}: r.values[${i}]`),
+  ];
+  const generated = generatedFunction<(result: WindowResult) => Row>(
+    ['r'],
+    `return { ${fields.join(', ')} };`,
+  );
+  if (generated !== undefined) return generated;
+  return (result) => {
+    const row: Row = { $ws: result.windowStart, $we: result.windowEnd, $wt: result.windowEnd - 1 };
+    for (let i = 0; i < groupKeys.length; i++) row[groupKeys[i] as string] = result.keyValues[i];
+    for (let i = 0; i < valueKeys.length; i++) row[valueKeys[i] as string] = result.values[i];
+    return row;
+  };
 }
 
 /** The hidden ROWTIME column of a derived stream. */

@@ -1,4 +1,4 @@
-import { KinesisConsumer, MemoryCheckpointStore } from '@kinesis-kit/consumer';
+import { type Checkpoint, KinesisConsumer, MemoryCheckpointStore } from '@kinesis-kit/consumer';
 import { KinesisProducer } from '@kinesis-kit/producer';
 import { describe, expect, it } from 'vitest';
 import {
@@ -37,6 +37,21 @@ function visits(count: number, seconds: number, disorderMs: number): Visit[] {
       ts: new Date(ts).toISOString(),
     };
   });
+}
+
+/** The sequence number of each shard's last record. */
+function lastByShard(
+  records: readonly { shardId: string; sequenceNumber: string }[],
+): Map<string, bigint> {
+  const last = new Map<string, bigint>();
+  for (const record of records) last.set(record.shardId, BigInt(record.sequenceNumber));
+  return last;
+}
+
+/** A shard's checkpoint as a sequence number (-1 for none; a shard end is above every record). */
+function checkpointAt(checkpoint: Checkpoint | undefined): bigint {
+  if (checkpoint === undefined) return -1n;
+  return checkpoint === 'SHARD_END' ? 2n ** 128n : BigInt(checkpoint.sequenceNumber);
 }
 
 /** The same counts, computed over the whole input at once. */
@@ -81,7 +96,9 @@ describe('records produced → KinesisConsumer → runQuery → results', () => 
   it('counts every visit once per event-time window and URL, and checkpoints only fired windows', async () => {
     const streamName = await createStream(local.client, 2, 'sql');
     const input = visits(3_000, 60, 1_500);
-    await produce(streamName, input);
+    // Two rounds, so the consumer reads the first 40 s in batches of their own.
+    const firstRound = input.slice(0, 2_000);
+    await produce(streamName, firstRound);
 
     const checkpoints = new MemoryCheckpointStore();
     const consumer = new KinesisConsumer({
@@ -97,24 +114,47 @@ describe('records produced → KinesisConsumer → runQuery → results', () => 
       for await (const output of run) outputs.push(output);
     })();
 
+    await waitFor(() => run.stats().rowsIn === firstRound.length, 'the first 40 s read');
+    const firstRoundEnd = lastByShard(await readStream(local.client, streamName));
+    await produce(streamName, input.slice(firstRound.length));
     await waitFor(() => run.stats().rowsIn === input.length, 'every visit read by the query');
-    // Windows the watermark has passed are final already; their batches may be checkpointed.
-    const beforeStop = outputs.filter((o) => o.kind === 'insert').length;
-    expect(beforeStop).toBeGreaterThan(0);
-    await run.stop();
-    await reading;
+    // The first round's windows have all fired: its batches get checkpointed.
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const saved = await checkpoints.loadAll();
+      const done = [...firstRoundEnd].every(
+        ([shardId, sequence]) => checkpointAt(saved.get(shardId)) >= sequence,
+      );
+      if (done) break;
+      if (Date.now() > deadline) throw new Error('the first round was not checkpointed');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // Windows the watermark has passed are final already; the rest are still open.
+    const watermark = run.stats().watermark;
+    expect(outputs.some((o) => o.kind === 'insert')).toBe(true);
+    // As a user ends it: stopping the consumer ends its batches(), which interrupts the run.
     await consumer.stop();
+    await reading;
+    await run.done;
 
     const expected = bruteForce(input);
-    const got = new Map(
-      outputs
-        .filter((o) => o.kind === 'insert')
-        .map((o) => [
-          `${(o.row.window_start as Date).toISOString()} ${o.row.url as string}`,
-          { visits: Number(o.row.visits), visitors: Number(o.row.visitors) },
-        ]),
-    );
-    expect(got).toEqual(expected);
+    const counts = (kind: QueryOutput['kind']) =>
+      new Map(
+        outputs
+          .filter((o) => o.kind === kind)
+          .map((o) => [
+            `${(o.row.window_start as Date).toISOString()} ${o.row.url as string}`,
+            { visits: Number(o.row.visits), visitors: Number(o.row.visitors) },
+          ]),
+      );
+    const finals = counts('insert');
+    const early = counts('early');
+    // Finals for exactly the windows the watermark closed, early results (every visit was read,
+    // so the counts are complete, but the windows were not closed) for the others.
+    const closed = (key: string) => Date.parse(key.slice(0, 24)) + WINDOW_MS - 1 <= watermark;
+    expect(finals).toEqual(new Map([...expected].filter(([key]) => closed(key))));
+    expect(early).toEqual(new Map([...expected].filter(([key]) => !closed(key))));
+    expect(early.size).toBeGreaterThan(0);
     for (const output of outputs) {
       const { window_start: start, window_end: end } = output.row as {
         window_start: Date;
@@ -124,13 +164,22 @@ describe('records produced → KinesisConsumer → runQuery → results', () => 
     }
     expect(run.stats().rowsLate).toBe(0);
 
-    // Every window has fired, so every shard is checkpointed at its last record.
+    // Each shard is checkpointed at a record whose windows all fired: at or after the end of the
+    // first round, below the shard's last record, so a restart replays the open windows' rows.
     const stored = await readStream(local.client, streamName);
-    const lastByShard = new Map<string, string>();
-    for (const record of stored) lastByShard.set(record.shardId, record.sequenceNumber);
+    const last = lastByShard(stored);
     const saved = await checkpoints.loadAll();
-    for (const [shardId, sequenceNumber] of lastByShard) {
-      expect(saved.get(shardId)).toMatchObject({ sequenceNumber });
+    for (const [shardId, lastSequence] of last) {
+      const checkpoint = checkpointAt(saved.get(shardId));
+      expect(checkpoint).toBeGreaterThanOrEqual(firstRoundEnd.get(shardId) ?? 0n);
+      expect(checkpoint).toBeLessThan(lastSequence);
+      for (const record of stored) {
+        if (record.shardId !== shardId || BigInt(record.sequenceNumber) > checkpoint) continue;
+        const ts = Date.parse((JSON.parse(Buffer.from(record.data).toString()) as Visit).ts);
+        expect(Math.floor(ts / WINDOW_MS) * WINDOW_MS + WINDOW_MS - 1).toBeLessThanOrEqual(
+          watermark,
+        );
+      }
     }
   });
 
@@ -170,8 +219,9 @@ describe('records produced → KinesisConsumer → runQuery → results', () => 
     await consumer.stop();
 
     expect(lateRows).toEqual([expect.objectContaining({ url: late.url, visitorId: 'late' })]);
+    // Stopped: the windows the watermark closed are final, the open ones come as early.
     const counted = outputs
-      .filter((o) => o.kind === 'insert')
+      .filter((o) => o.kind === 'insert' || o.kind === 'early')
       .reduce((sum, o) => sum + Number(o.row.visits), 0);
     expect(counted).toBe(onTime.length);
   });
