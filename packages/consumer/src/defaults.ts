@@ -24,6 +24,12 @@ export const DEFAULTS = {
   deaggregate: true,
   /** Checkpoint after every batch whose handler succeeded; `'manual'` leaves it to the handler. */
   checkpointing: 'auto',
+  /**
+   * Manual mode: how long a shard that reached its end waits for the checkpoint of its last
+   * delivered record before it is read again from its checkpoint. A minute covers handlers that
+   * checkpoint once their windows fire; 0 reads the shard again at once.
+   */
+  shardEndCheckpointWaitMs: 60_000,
   /** Tries of a failing batch handler after the first, before the failure policy applies. */
   maxHandlerRetries: 3,
   /** First retry delay (handler and Kinesis calls); later ones double, with jitter. */

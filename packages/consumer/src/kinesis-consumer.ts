@@ -238,6 +238,7 @@ export class KinesisConsumer implements AsyncDisposable {
       initialPosition: this.#options.initialPosition,
       deaggregate: this.#options.deaggregate,
       checkpointing: this.#options.checkpointing,
+      shardEndCheckpointWaitMs: this.#options.shardEndCheckpointWaitMs,
       shardDiscoveryIntervalMs: this.#options.shardDiscoveryIntervalMs,
       initialBackoffMs: this.#options.initialBackoffMs,
       maxBackoffMs: this.#options.maxBackoffMs,

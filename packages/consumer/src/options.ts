@@ -63,6 +63,16 @@ export type KinesisConsumerOptions = ({ streamName: string } | { streamARN: stri
    * handler calls `batch.checkpoint()`. @default 'auto'
    */
   readonly checkpointing?: 'auto' | 'manual';
+  /**
+   * Manual mode: when a shard reaches its end (a split or merge closed it) with records handed
+   * to the handler but not checkpointed, how long to wait for their checkpoint, 0–3,600,000 ms.
+   * A handler that checkpoints after it returned (once the windows a batch fed have fired, say)
+   * is waited for: as soon as its checkpoint is stored, the shard ends and its children start,
+   * and nothing is delivered twice. Past the wait (or with 0), the shard is read again from its
+   * checkpoint, so the records after it come again and its children wait until they are
+   * checkpointed. The shard stays in `readingShards()` while it waits. @default 60000
+   */
+  readonly shardEndCheckpointWaitMs?: number;
   /** Tries of a failing batch handler after the first, 0–100. @default 3 */
   readonly maxHandlerRetries?: number;
   /**
@@ -92,6 +102,7 @@ export interface ResolvedOptions {
   readonly pollIntervalMs: number;
   readonly deaggregate: boolean;
   readonly checkpointing: 'auto' | 'manual';
+  readonly shardEndCheckpointWaitMs: number;
   readonly maxHandlerRetries: number;
   readonly initialBackoffMs: number;
   readonly maxBackoffMs: number;
@@ -105,6 +116,7 @@ type NumericOption = keyof {
 const RANGES: readonly (readonly [NumericOption, number, number])[] = [
   ['maxRecordsPerCall', 1, KINESIS_LIMITS.getRecordsMaxRecords],
   ['pollIntervalMs', DEFAULTS.minReadIntervalMs, 300_000],
+  ['shardEndCheckpointWaitMs', 0, 3_600_000],
   ['maxHandlerRetries', 0, 100],
   ['initialBackoffMs', 1, 60_000],
   ['maxBackoffMs', 1, 600_000],
@@ -190,6 +202,7 @@ export function resolveOptions(options: KinesisConsumerOptions): ResolvedOptions
     pollIntervalMs: options.pollIntervalMs ?? DEFAULTS.pollIntervalMs,
     deaggregate: options.deaggregate ?? DEFAULTS.deaggregate,
     checkpointing,
+    shardEndCheckpointWaitMs: options.shardEndCheckpointWaitMs ?? DEFAULTS.shardEndCheckpointWaitMs,
     maxHandlerRetries: options.maxHandlerRetries ?? DEFAULTS.maxHandlerRetries,
     initialBackoffMs: options.initialBackoffMs ?? DEFAULTS.initialBackoffMs,
     maxBackoffMs: options.maxBackoffMs ?? DEFAULTS.maxBackoffMs,

@@ -20,6 +20,7 @@ export interface ShardCoordinatorOptions {
   readonly initialPosition: InitialPosition;
   readonly deaggregate: boolean;
   readonly checkpointing: 'auto' | 'manual';
+  readonly shardEndCheckpointWaitMs: number;
   readonly shardDiscoveryIntervalMs: number;
   readonly initialBackoffMs: number;
   readonly maxBackoffMs: number;
@@ -142,6 +143,7 @@ export class ShardCoordinator {
         store: options.store,
         deaggregate: options.deaggregate,
         checkpointing: options.checkpointing,
+        shardEndCheckpointWaitMs: options.shardEndCheckpointWaitMs,
         deliver: options.deliver,
         events: options.events,
         stats,

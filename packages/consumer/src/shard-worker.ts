@@ -37,6 +37,11 @@ export interface ShardWorkerOptions {
   readonly store: CheckpointStore;
   readonly deaggregate: boolean;
   readonly checkpointing: 'auto' | 'manual';
+  /**
+   * Manual mode: how long a shard that reached its end waits for the checkpoint of its last
+   * delivered record before it is read again from its checkpoint (0: it does not wait).
+   */
+  readonly shardEndCheckpointWaitMs: number;
   readonly deliver: Deliver;
   readonly events: TypedEvents<KinesisConsumerEvents>;
   readonly stats: ShardStats;
@@ -79,6 +84,8 @@ export class ShardWorker {
   #stored: RecordPosition | undefined;
   #ordinal = 0;
   #checkpoints: Promise<void> = Promise.resolve();
+  /** Set while the shard's end waits for a checkpoint: told each time one is stored. */
+  #onStored: (() => void) | undefined;
 
   constructor(options: ShardWorkerOptions) {
     this.#options = options;
@@ -126,19 +133,35 @@ export class ShardWorker {
     return { ended: false };
   }
 
-  /** Stores SHARD_END once everything delivered is checkpointed. */
+  /**
+   * Stores SHARD_END once everything delivered is checkpointed. In manual mode the handler may
+   * checkpoint its last records later than it returned (a streaming-SQL engine checkpoints a
+   * batch once the windows it fed have fired): the shard's end waits for that checkpoint, up to
+   * `shardEndCheckpointWaitMs`, before it falls back to reading the shard again.
+   */
   async #end(childShards: readonly ChildShard[]): Promise<ShardWorkerResult> {
-    const { shardId, events, logger } = this.#options;
+    const { shardId, events, logger, signal, checkpointing, shardEndCheckpointWaitMs } =
+      this.#options;
     // A failed write was reported to whoever asked for it; what counts is what was stored.
     await this.#checkpoints.catch(() => undefined);
-    const delivered = this.#delivered;
-    const stored = this.#stored;
-    if (delivered && (!stored || comparePositions(stored, delivered) < 0)) {
-      logger.warn(
-        `shard ${shardId} reached its end with records not checkpointed: it is read again from its checkpoint so that they come again; its children wait until they are checkpointed`,
-        { shardId, lastDelivered: delivered, lastCheckpoint: stored },
+    const started = Date.now();
+    if (checkpointing === 'manual' && !this.#allStored() && shardEndCheckpointWaitMs > 0) {
+      logger.debug(
+        `shard ${shardId} reached its end with records not checkpointed: waiting up to ${shardEndCheckpointWaitMs} ms for their checkpoint`,
+        { shardId, lastDelivered: this.#delivered, lastCheckpoint: this.#stored },
       );
-      return { ended: false, resumeFrom: stored };
+      await this.#storedOrTimeout(shardEndCheckpointWaitMs);
+      await this.#checkpoints.catch(() => undefined);
+    }
+    if (!this.#allStored()) {
+      // Stopping: the next start delivers them again, as for any record not checkpointed.
+      if (signal.aborted) return { ended: false };
+      const waitedMs = Date.now() - started;
+      logger.warn(
+        `shard ${shardId} reached its end with records not checkpointed (waited ${waitedMs} ms for their checkpoint): it is read again from its checkpoint so that they come again; its children wait until they are checkpointed`,
+        { shardId, lastDelivered: this.#delivered, lastCheckpoint: this.#stored, waitedMs },
+      );
+      return { ended: false, resumeFrom: this.#stored };
     }
     await this.#save(SHARD_END);
     this.#options.stats.checkpointed(this.#ordinal, Date.now());
@@ -148,6 +171,35 @@ export class ShardWorker {
       childShardIds: childShards.map((child) => child.shardId),
     }));
     return { ended: true, childShards };
+  }
+
+  /** Whether the stored checkpoint covers every record delivered. */
+  #allStored(): boolean {
+    const delivered = this.#delivered;
+    const stored = this.#stored;
+    return !delivered || (stored !== undefined && comparePositions(stored, delivered) >= 0);
+  }
+
+  /**
+   * Resolves once a stored checkpoint covers every record delivered, after `timeoutMs`, or when
+   * the consumer stops, whichever comes first. Woken by the checkpoint write itself: no polling.
+   */
+  #storedOrTimeout(timeoutMs: number): Promise<void> {
+    const { signal } = this.#options;
+    if (signal.aborted || this.#allStored()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', finish);
+        this.#onStored = undefined;
+        resolve();
+      };
+      const timer = setTimeout(finish, timeoutMs);
+      signal.addEventListener('abort', finish, { once: true });
+      this.#onStored = () => {
+        if (this.#allStored()) finish();
+      };
+    });
   }
 
   /** The read's user records past what was delivered, as a batch; undefined when none. */
@@ -217,6 +269,7 @@ export class ShardWorker {
           throw error;
         }
         this.#stored = place.position;
+        this.#onStored?.();
         stats.checkpointed(place.ordinal + 1, Date.now());
         events.emit('checkpoint_written', () => ({ shardId, checkpoint: place.position }));
       });

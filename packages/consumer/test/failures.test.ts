@@ -8,6 +8,7 @@ import {
   KinesisConsumer,
   type KinesisConsumerEvents,
   MemoryCheckpointStore,
+  SHARD_END,
 } from '../src/index.js';
 import { MODES, startCollecting, testOptions, text } from './support/consume.js';
 import { createStream, encode, putPlain, useLocalKinesis, waitFor } from './support/local.js';
@@ -281,33 +282,103 @@ describe.each(MODES)('checkpoint store failures (%s)', (mode) => {
 
 describe.each(MODES)('a shard that ends with records not checkpointed (%s)', (mode) => {
   const local = useLocalKinesis({ limits: 'off' });
+  const parent = 'shardId-000000000000';
+  const before = Array.from({ length: 8 }, (_, i) => `p${i}`);
+  const after = Array.from({ length: 6 }, (_, i) => `c${i}`);
 
-  it('is read again from its checkpoint, so its children start once the tail is checkpointed', async () => {
-    const streamName = await createStream(local.client, 1);
-    const before = Array.from({ length: 8 }, (_, i) => `p${i}`);
-    await putPlain(
+  const put = (streamName: string, values: readonly string[]) =>
+    putPlain(
       local.client,
       streamName,
-      before.map((value) => ({ partitionKey: 'k', data: encode(value) })),
+      values.map((value) => ({ partitionKey: 'k', data: encode(value) })),
     );
-    await local.client.send(
+  const split = (streamName: string) =>
+    local.client.send(
       new SplitShardCommand({
         StreamName: streamName,
-        ShardToSplit: 'shardId-000000000000',
+        ShardToSplit: parent,
         NewStartingHashKey: (2n ** 127n).toString(),
       }),
     );
-    const after = Array.from({ length: 6 }, (_, i) => `c${i}`);
-    await putPlain(
-      local.client,
-      streamName,
-      after.map((value) => ({ partitionKey: 'k', data: encode(value) })),
+
+  /** A logger that keeps the shard end's waits (debug) and warnings. */
+  function recordingLogger() {
+    const waits: string[] = [];
+    const warnings: string[] = [];
+    const logger = {
+      debug: (message: string) => {
+        if (message.includes('waiting up to')) waits.push(message);
+      },
+      info: () => {},
+      warn: (message: string) => warnings.push(message),
+      error: () => {},
+    };
+    return { logger, waits, warnings };
+  }
+
+  it('waits for the checkpoint of its last batch, given after the handler returned, then ends: every record once', async () => {
+    const streamName = await createStream(local.client, 1);
+    const checkpoints = new MemoryCheckpointStore();
+    const { logger, waits, warnings } = recordingLogger();
+    const seen: string[] = [];
+    const ended: string[] = [];
+    let readingWhileWaiting: readonly string[] = [];
+    let lateCheckpoint: Promise<void> | undefined;
+    const consumer = new KinesisConsumer(
+      testOptions(mode, local.client, streamName, {
+        checkpoints,
+        checkpointing: 'manual',
+        maxRecordsPerCall: 3,
+        logger,
+      }),
     );
+    consumer.on('shard_ended', (e) => ended.push(e.shardId));
+    const done = consumer.run({
+      eachBatch: async (batch) => {
+        const texts = batch.records.map(text);
+        seen.push(...texts);
+        if (!texts.includes('p7')) {
+          await batch.checkpoint();
+          return;
+        }
+        // As a windowing engine does once the windows fed by the batch fired: the parent's last
+        // batch is checkpointed after the handler returned, once the shard reached its end.
+        lateCheckpoint = (async () => {
+          await waitFor(() => waits.length > 0, 'the shard end to wait for the checkpoint');
+          readingWhileWaiting = consumer.readingShards();
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          await batch.checkpoint();
+        })();
+      },
+    });
+    await put(streamName, before);
+    await waitFor(() => seen.includes('p7'), "the parent's last batch");
+    await split(streamName);
+    await put(streamName, after);
+    await waitFor(() => after.every((value) => seen.includes(value)), 'the children', 20_000);
+    await lateCheckpoint;
+    await consumer.stop();
+    await done;
+    expect(seen).toEqual([...before, ...after]);
+    expect(readingWhileWaiting).toContain(parent);
+    expect(await checkpoints.load(parent)).toBe(SHARD_END);
+    expect(ended).toContain(parent);
+    expect(warnings).toEqual([]);
+  });
+
+  it('is read again from its checkpoint when none comes within shardEndCheckpointWaitMs, so its children start once the tail is checkpointed', async () => {
+    const streamName = await createStream(local.client, 1);
+    await put(streamName, before);
+    await split(streamName);
+    await put(streamName, after);
+    const { logger, warnings } = recordingLogger();
     const seen: string[] = [];
     const consumer = new KinesisConsumer(
       testOptions(mode, local.client, streamName, {
         checkpointing: 'manual',
+        shardEndCheckpointWaitMs: 200,
         maxRecordsPerCall: 3,
+        logger,
       }),
     );
     const done = consumer.run({
@@ -326,5 +397,29 @@ describe.each(MODES)('a shard that ends with records not checkpointed (%s)', (mo
     expect(seen.filter((value) => value === 'p7')).toHaveLength(2);
     expect(seen.filter((value) => value.startsWith('c'))).toEqual(after);
     expect(seen.lastIndexOf('p7')).toBeLessThan(seen.indexOf('c0'));
+    expect(warnings).toHaveLength(1);
+    const waitedMs = Number(/waited (\d+) ms/.exec(warnings[0] ?? '')?.[1]);
+    expect(waitedMs).toBeGreaterThanOrEqual(200);
+  });
+
+  it('stops waiting for the checkpoint when the consumer stops, without ending the shard', async () => {
+    const streamName = await createStream(local.client, 1);
+    await put(streamName, before);
+    await split(streamName);
+    const checkpoints = new MemoryCheckpointStore();
+    const { logger, waits, warnings } = recordingLogger();
+    const consumer = new KinesisConsumer(
+      testOptions(mode, local.client, streamName, { checkpoints, checkpointing: 'manual', logger }),
+    );
+    const done = consumer.run({ eachBatch: () => {} }); // never checkpoints
+    await waitFor(() => waits.length > 0, 'the shard end to wait for the checkpoint');
+    expect(consumer.readingShards()).toEqual([parent]);
+    const stopping = Date.now();
+    await consumer.stop();
+    await done;
+    // Far from the minute it would have waited.
+    expect(Date.now() - stopping).toBeLessThan(2000);
+    expect(await checkpoints.load(parent)).toBeUndefined();
+    expect(warnings).toEqual([]);
   });
 });

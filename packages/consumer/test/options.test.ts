@@ -18,6 +18,14 @@ describe('KinesisConsumer options', () => {
     [{ maxRecordsPerCall: 2.5 }, 'maxRecordsPerCall must be an integer, got 2.5'],
     [{ pollIntervalMs: 100 }, 'pollIntervalMs must be from 200 to 300000, got 100'],
     [{ maxHandlerRetries: -1 }, 'maxHandlerRetries must be from 0 to 100, got -1'],
+    [
+      { shardEndCheckpointWaitMs: -1 },
+      'shardEndCheckpointWaitMs must be from 0 to 3600000, got -1',
+    ],
+    [
+      { shardEndCheckpointWaitMs: 3_600_001 },
+      'shardEndCheckpointWaitMs must be from 0 to 3600000, got 3600001',
+    ],
     [{ shardDiscoveryIntervalMs: Number.NaN }, 'shardDiscoveryIntervalMs must be from 1000'],
     [{ initialBackoffMs: 0 }, 'initialBackoffMs must be from 1 to 60000, got 0'],
     [{ mode: 'push' }, "mode must be 'polling' or 'fan-out', got \"push\""],
@@ -56,9 +64,14 @@ describe('KinesisConsumer options', () => {
       maxRecordsPerCall: 10_000,
       deaggregate: true,
       checkpointing: 'auto',
+      shardEndCheckpointWaitMs: 60_000,
       minReadIntervalMs: 200,
       readBytesPerSec: 2 * 1024 * 1024,
     });
+  });
+
+  it('accepts shardEndCheckpointWaitMs 0: a shard end does not wait for checkpoints', () => {
+    expect(() => new KinesisConsumer({ ...base, shardEndCheckpointWaitMs: 0 })).not.toThrow();
   });
 
   it('refuses run() without a handler', async () => {
