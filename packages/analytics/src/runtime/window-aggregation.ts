@@ -1,11 +1,6 @@
 import type { AggregateSlot } from './aggregate-slot.js';
-import {
-  addArgs,
-  createGroupState,
-  emitGroup,
-  type GroupState,
-  latenessOf,
-} from './group-state.js';
+import { latenessOf } from './group-state.js';
+import { type ColumnFactory, columnFactory, type GroupColumn, GroupTable } from './group-table.js';
 import { addLateRow, type LateRow, notFiniteTimeReason } from './late-row.js';
 import { SessionAggregation } from './session-aggregation.js';
 import { createWindowAssigner, type WindowAssigner } from './window-assigner.js';
@@ -25,7 +20,7 @@ function floorMod(x: number, n: number): number {
 interface WindowState {
   readonly start: number;
   readonly end: number;
-  readonly groups: Map<string | number, GroupState>;
+  readonly groups: GroupTable;
   /** Whether the watermark has passed the window (its final results went out). */
   fired: boolean;
 }
@@ -76,6 +71,9 @@ export class WindowAggregation<Row> {
   readonly #keyOf: (row: Row) => string | number;
   readonly #keyValuesOf: (row: Row) => readonly unknown[];
   readonly #slots: readonly AggregateSlot<Row>[];
+  readonly #columns: readonly ColumnFactory[];
+  /** Groups of the last window released: new windows start with room for as many. */
+  #lastWindowGroups = 0;
   readonly #latenessMs: number;
   readonly #emit: (results: readonly WindowResult[]) => void;
   readonly #late: (rows: readonly LateRow<Row>[]) => void;
@@ -115,6 +113,7 @@ export class WindowAggregation<Row> {
     if (window.kind === 'session') {
       this.#session = new SessionAggregation(options);
       this.#assigner = undefined;
+      this.#columns = [];
       this.#starts = new Float64Array(0);
       this.#ends = this.#starts;
       this.#cache = [];
@@ -123,6 +122,7 @@ export class WindowAggregation<Row> {
     } else {
       this.#session = undefined;
       this.#assigner = createWindowAssigner(window);
+      this.#columns = options.aggregates.map((slot) => columnFactory(slot));
       this.#starts = new Float64Array(this.#assigner.maxWindowsPerRow);
       this.#ends = new Float64Array(this.#assigner.maxWindowsPerRow);
       this.#cache = new Array<WindowState | undefined>(this.#assigner.maxWindowsPerRow);
@@ -178,7 +178,7 @@ export class WindowAggregation<Row> {
     let high = Number.NEGATIVE_INFINITY;
     let count = 0;
     let lateRows: LateRow<Row>[] | undefined;
-    let updates: (WindowState | GroupState)[] | undefined;
+    let updates: (WindowState | number)[] | undefined;
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r] as Row;
       const time = rowTimes[r] as number;
@@ -219,15 +219,19 @@ export class WindowAggregation<Row> {
           for (let a = 0; a < slots.length; a++)
             args[a] = (slots[a] as AggregateSlot<Row>).argOf(row);
         }
-        let group = window.groups.get(key);
+        const groups = window.groups;
+        let group = groups.index.get(key);
         if (group === undefined) {
-          group = createGroupState(this.#keyValuesOf(row), slots);
-          window.groups.set(key, group);
+          group = groups.open(key, this.#keyValuesOf(row));
           this.#openGroups++;
         }
-        addArgs(group, args);
-        if (!group.dirty) {
-          group.dirty = true;
+        const columns = groups.columns;
+        if (columns.length === 1) (columns[0] as GroupColumn).add(group, args[0]);
+        else
+          for (let a = 0; a < columns.length; a++) (columns[a] as GroupColumn).add(group, args[a]);
+        const dirty = groups.dirty;
+        if (dirty[group] === 0) {
+          dirty[group] = 1;
           // Groups of fired windows are clean outside `process`: this is the group's first change.
           if (window.fired) {
             updates ??= [];
@@ -252,11 +256,11 @@ export class WindowAggregation<Row> {
       const results: WindowResult[] = [];
       for (let i = 0; i < updates.length; i += 2) {
         const window = updates[i] as WindowState;
-        const group = updates[i + 1] as GroupState;
+        const group = updates[i + 1] as number;
         // A group that first appears after its window fired has had no `final` yet (revision 0:
         // early emissions happen only before the window fires, and firing emits every group).
-        const kind = group.revision === 0 ? 'final' : 'update';
-        results.push(emitGroup(window.start, window.end, group, kind));
+        const kind = window.groups.revisions[group] === 0 ? 'final' : 'update';
+        results.push(emitGroup(window, group, kind));
       }
       this.#emit(results);
     }
@@ -292,8 +296,9 @@ export class WindowAggregation<Row> {
     const results: WindowResult[] = [];
     for (const window of this.#sortedWindows()) {
       if (window.fired) continue;
-      for (const group of window.groups.values()) {
-        if (group.dirty) results.push(emitGroup(window.start, window.end, group, 'early'));
+      const groups = window.groups;
+      for (let group = 0; group < groups.size; group++) {
+        if (groups.dirty[group] !== 0) results.push(emitGroup(window, group, 'early'));
       }
     }
     if (results.length > 0) this.#emit(results);
@@ -356,7 +361,7 @@ export class WindowAggregation<Row> {
     let window = this.#windows.get(end);
     if (window === undefined) {
       const fired = end - 1 <= watermark;
-      window = { start, end, groups: new Map(), fired };
+      window = { start, end, groups: new GroupTable(this.#columns, this.#lastWindowGroups), fired };
       this.#windows.set(end, window);
       const scanAt = fired ? end - 1 + lateness : end - 1;
       if (scanAt < this.#nextScanAt) this.#nextScanAt = scanAt;
@@ -377,13 +382,15 @@ export class WindowAggregation<Row> {
       const end = window.end;
       if (!window.fired && (all || end - 1 <= watermark)) {
         window.fired = true;
-        for (const group of window.groups.values()) {
-          results.push(emitGroup(window.start, end, group, 'final'));
+        const size = window.groups.size;
+        for (let group = 0; group < size; group++) {
+          results.push(emitGroup(window, group, 'final'));
         }
       }
       if (window.fired && (all || end - 1 + lateness <= watermark)) {
         this.#windows.delete(end);
         this.#openGroups -= window.groups.size;
+        this.#lastWindowGroups = window.groups.size;
       } else {
         const scanAt = window.fired ? end - 1 + lateness : end - 1;
         if (scanAt < nextScanAt) nextScanAt = scanAt;
@@ -392,4 +399,20 @@ export class WindowAggregation<Row> {
     this.#nextScanAt = nextScanAt;
     if (results.length > 0) this.#emit(results);
   }
+}
+
+/** Emits group `group` of `window`: builds its result, bumps its revision and clears its dirty flag. */
+function emitGroup(window: WindowState, group: number, kind: WindowResult['kind']): WindowResult {
+  const groups = window.groups;
+  const revision = groups.revisions[group] as number;
+  groups.revisions[group] = revision + 1;
+  groups.dirty[group] = 0;
+  return {
+    windowStart: window.start,
+    windowEnd: window.end,
+    keyValues: groups.keyValues[group] as readonly unknown[],
+    values: groups.values(group),
+    kind,
+    revision,
+  };
 }
