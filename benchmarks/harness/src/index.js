@@ -30,3 +30,4 @@ export {
   formatThousands,
   markdownTable,
 } from './table.js';
+export { parseDuration, trendOf } from './trend.js';

@@ -18,15 +18,16 @@ import {
   loadAverage1m,
   machineSummary,
   markdownTable,
+  parseDuration,
   positiveMetricProblems,
   resultDate,
   round,
   runMain,
   shapeProblems,
   startEndpointProcess,
+  trendOf,
 } from '@kinesis-kit/bench-harness';
 import { rssOf } from './memory.js';
-import { trendOf } from './trend.js';
 
 const manifest = createRequire(import.meta.url).resolve('@kinesis-kit/local/package.json');
 const CLI = join(dirname(manifest), 'dist', 'cli.js');
@@ -46,15 +47,6 @@ const QUICK = { durationMs: 12_000, rate: 200, sampleMs: 500, warmupMs: 2000 };
 
 /** @param {string} line */
 const log = (line) => console.log(line);
-
-/** `10m`, `90s`, `600000` (ms). */
-function parseDuration(/** @type {string} */ text) {
-  const match = /^(\d+)(ms|s|m)?$/.exec(text);
-  if (!match)
-    throw new Error(`--duration must look like 10m, 90s or 600000, got ${JSON.stringify(text)}`);
-  const value = Number(match[1]);
-  return match[2] === 'm' ? value * 60_000 : match[2] === 's' ? value * 1000 : value;
-}
 
 /**
  * A node child running one of src/*-process.js, whose stdout JSON lines go to `onLine`.

@@ -115,6 +115,7 @@ const DERIVED = {
 
 /** Who each benchmark's goals belong to, for those that list their own. */
 const OWNERS = /** @type {Record<string, string>} */ ({
+  analytics: '@kinesis-kit/analytics',
   'shard-throughput': '@kinesis-kit/producer',
   soak: 'producer → local → consumer',
 });

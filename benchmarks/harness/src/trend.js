@@ -3,7 +3,7 @@
  * and the growth from the first fifth to the last fifth (medians, so one GC pause does not
  * decide).
  */
-import { median } from '@kinesis-kit/bench-harness';
+import { median } from './stats.js';
 
 /**
  * @param {{ t: number, value: number }[]} samples `t` in seconds
@@ -29,4 +29,19 @@ export function trendOf(samples) {
     last,
     max: Math.max(...samples.map((s) => s.value)),
   };
+}
+
+/**
+ * A duration from the command line: `10m`, `90s`, `600000` (ms).
+ * @param {string} text
+ * @param {string} [flag] named in the error
+ * @returns {number} milliseconds
+ */
+export function parseDuration(text, flag = '--duration') {
+  const match = /^(\d+)(ms|s|m)?$/.exec(text);
+  if (!match) {
+    throw new Error(`${flag} must look like 10m, 90s or 600000, got ${JSON.stringify(text)}`);
+  }
+  const value = Number(match[1]);
+  return match[2] === 'm' ? value * 60_000 : match[2] === 's' ? value * 1000 : value;
 }
