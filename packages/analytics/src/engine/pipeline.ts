@@ -13,7 +13,7 @@ import type { LateRow } from '../runtime/late-row.js';
 import { SlidingAggregation, type SlidingOutput } from '../runtime/sliding-aggregation.js';
 import { WindowAggregation } from '../runtime/window-aggregation.js';
 import type { WindowResult } from '../runtime/window-result.js';
-import { ROW_KEY } from './source-adapter.js';
+import { ROW_KEY, type SourceTimes } from './source-adapter.js';
 
 /** One output row of a stage, before it becomes a public `QueryOutput`. */
 export interface Emitted {
@@ -46,7 +46,8 @@ interface StageNode {
   readonly domain: TimeDomain | undefined;
   /** The largest row time this stage has taken (for checkpoints). */
   readonly maxReceived: number;
-  take(rows: readonly Row[]): void;
+  /** `times`: source rows' event times, when the source step has them (see `SourceStep`). */
+  take(rows: readonly Row[], times?: SourceTimes): void;
   takeEmitted(items: readonly Emitted[]): void;
   advance(watermark: number): void;
   emitEarly(): void;
@@ -156,10 +157,10 @@ export class Pipeline {
     return new Set(this.#stateful.map((n) => n.domain as TimeDomain));
   }
 
-  /** Source rows in. */
-  process(rows: readonly Row[]): void {
+  /** Source rows in; `times`: their event times, when the source step read them. */
+  process(rows: readonly Row[], times?: SourceTimes): void {
     if (rows.length === 0) return;
-    for (const node of this.#readers.get(this.#plan.source.streamId) ?? []) node.take(rows);
+    for (const node of this.#readers.get(this.#plan.source.streamId) ?? []) node.take(rows, times);
   }
 
   /** Rows of a stream the engine itself writes (KDA's error_stream) to the stages reading it. */
@@ -356,8 +357,19 @@ class WindowNode implements StageNode {
     });
   }
 
-  take(rows: readonly Row[]): void {
+  take(rows: readonly Row[], sourceTimes?: SourceTimes): void {
     const kept = this.#plan.prepare(rows, this.#fail);
+    if (
+      sourceTimes !== undefined &&
+      kept === rows &&
+      sourceTimes.key === this.#plan.timeKey &&
+      !this.#plan.writesRows
+    ) {
+      // The source's type check read these very times: no second pass.
+      if (sourceTimes.max > this.maxReceived) this.maxReceived = sourceTimes.max;
+      this.#aggregation.process(kept, sourceTimes.of);
+      return;
+    }
     const timesOf = this.#plan.timesOf;
     if (timesOf !== undefined) {
       // One pass for the times and their maximum; the aggregation reads them from the array.

@@ -372,7 +372,7 @@ export class QueryRunner implements QueryRun {
     if (step.shared) {
       this.#sharedRows = rows;
       try {
-        pipeline.process(rows);
+        pipeline.process(rows, step.times);
       } finally {
         this.#sharedRows = undefined;
         this.#sharedSet = undefined;
@@ -570,8 +570,16 @@ export class QueryRunner implements QueryRun {
     const convert = this.#converters.get(streamId) as RowConverter;
     const stream = (this.#plan as QueryPlan).streams.get(streamId);
     const name = stream?.name ?? streamId;
-    const outputs: QueryOutput[] = [];
-    for (const item of items) {
+    // Appends to the last outbox entry when it is the same stream's (no intermediate array).
+    const last = this.#outbox.at(-1);
+    let outputs: QueryOutput[];
+    if (last !== undefined && last.streamId === streamId) outputs = last.outputs;
+    else {
+      outputs = [];
+      this.#outbox.push({ streamId, outputs });
+    }
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as Emitted;
       outputs.push({
         stream: name,
         kind: item.kind,
@@ -580,9 +588,6 @@ export class QueryRunner implements QueryRun {
         row: convert(item.row),
       });
     }
-    const last = this.#outbox.at(-1);
-    if (last !== undefined && last.streamId === streamId) last.outputs.push(...outputs);
-    else this.#outbox.push({ streamId, outputs });
   }
 
   /**

@@ -17,6 +17,19 @@ export interface SourceStep {
    * {@link SourceAdapter.decodeShared} gives the decoded row of one for outputs.
    */
   readonly shared: boolean;
+  /**
+   * Shared steps whose every row has a numeric event time: those times by row (valid up to
+   * `rows.length`; the buffer is reused by the next step), their maximum and the column read.
+   */
+  readonly times?: SourceTimes;
+}
+
+/** The event times of a shared step's rows, read by the same pass that checks their types. */
+export interface SourceTimes {
+  readonly of: Float64Array;
+  readonly max: number;
+  /** The row property the times were read from (the event-time column). */
+  readonly key: string;
 }
 
 /** Why a record or item could not become a row. */
@@ -43,7 +56,15 @@ function isBatch(
  * Checks an array of source items: the newest event time among them (`-Infinity` when none has
  * one) when all are plain rows whose read values need no decoding, `undefined` otherwise.
  */
-type SharedCheck = (items: readonly unknown[]) => number | undefined;
+/**
+ * Returns the newest event time of `items` (-Infinity without one) or `undefined` when they
+ * cannot be shared; writes each row's event time to `times.of` and clears `times.timed` when some
+ * row has none (null). `times.of` has room for `items.length`.
+ */
+type SharedCheck = (
+  items: readonly unknown[],
+  times: { of: Float64Array; timed: boolean },
+) => number | undefined;
 
 /** The test (JavaScript source) of values that `coerceValue` returns unchanged, by column type. */
 const READY_TESTS: Partial<Record<SqlType, (v: string) => string>> = {
@@ -85,6 +106,7 @@ function sharedCheck(
   if (eventKey !== undefined && eventVar === undefined) return undefined;
   const source = [
     'let max = -Infinity;',
+    'const out = times.of;',
     'for (let i = 0; i < items.length; i++) {',
     'const item = items[i];',
     "if (item === null || typeof item !== 'object' || Array.isArray(item)) return undefined;",
@@ -93,11 +115,16 @@ function sharedCheck(
     ...lines,
     ...(eventVar === undefined
       ? []
-      : [`if (typeof ${eventVar} === 'number' && ${eventVar} > max) max = ${eventVar};`]),
+      : [
+          `if (typeof ${eventVar} === 'number') {`,
+          `out[i] = ${eventVar};`,
+          `if (${eventVar} > max) max = ${eventVar};`,
+          '} else times.timed = false;',
+        ]),
     '}',
     'return max;',
   ].join('\n');
-  return generatedFunction<SharedCheck>(['items'], source);
+  return generatedFunction<SharedCheck>(['items', 'times'], source);
 }
 
 /**
@@ -119,6 +146,8 @@ export class SourceAdapter {
   /** The check of source arrays whose rows can be shared; `undefined` when none can. */
   readonly #shared: SharedCheck | undefined;
   #counter = 0;
+  /** The event times of the last shared step (grown as needed). */
+  readonly #times = { of: new Float64Array(0), timed: true };
 
   /** @param eventKey the event-time column, whose newest value per shard the steps report. */
   constructor(
@@ -160,11 +189,25 @@ export class SourceAdapter {
 
   /** The step of an array of plain rows that can be shared; `undefined` when it is not one. */
   #takeShared(items: readonly unknown[], check: SharedCheck): SourceStep | undefined {
-    const max = check(items);
+    const times = this.#times;
+    if (times.of.length < items.length) times.of = new Float64Array(items.length);
+    times.timed = true;
+    const max = check(items, times);
     if (max === undefined) return undefined;
     const eventMaxByShard = new Map<string, number>();
     if (max !== Number.NEGATIVE_INFINITY) eventMaxByShard.set('', max);
-    return { rows: items as Row[], eventMaxByShard, checkpoints: [], shared: true };
+    const key = this.#eventKey;
+    if (key === undefined || !times.timed || items.length === 0) {
+      return { rows: items as Row[], eventMaxByShard, checkpoints: [], shared: true };
+    }
+    const stepTimes: SourceTimes = { of: times.of, max, key };
+    return {
+      rows: items as Row[],
+      eventMaxByShard,
+      checkpoints: [],
+      shared: true,
+      times: stepTimes,
+    };
   }
 
   #add(item: unknown, rowtime: number, step: SourceStep, top: boolean, shard: string): void {

@@ -223,6 +223,7 @@ export function planGroupedStage(
       prepare: stage.prepare(),
       timeOf: propertyReader(timeKey, false) as (row: Row) => number,
       ...optional('timesOf', timesReader(timeKey)),
+      ...optional('timeKey', timesReader(timeKey) === undefined ? undefined : timeKey),
       keyOf: groupKeyOf(keyReaders),
       keyValuesOf: groupValuesOf(keyReaders),
       aggregates: aggregates.slots,

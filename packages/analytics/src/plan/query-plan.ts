@@ -69,6 +69,8 @@ export interface WindowOperatorPlan {
    * largest; returns NaN, with `out` partly written, when some row's time is not a number.
    */
   readonly timesOf?: (rows: readonly Row[], out: Float64Array) => number;
+  /** The row property `timesOf` reads (set with `timesOf`). */
+  readonly timeKey?: string;
   readonly keyOf: (row: Row) => string | number;
   readonly keyValuesOf: (row: Row) => readonly unknown[];
   readonly aggregates: readonly AggregateSlot<Row>[];
