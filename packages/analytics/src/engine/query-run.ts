@@ -54,8 +54,8 @@ export class QueryRunner implements QueryRun {
   readonly #done: Promise<QueryStats>;
   #resolveDone!: (stats: QueryStats) => void;
   #rejectDone!: (error: unknown) => void;
-  #stopSignal: Promise<typeof STOP>;
-  #signalStop!: () => void;
+  #signalStop: () => void;
+  #stopSignalled = false;
 
   #plan: QueryPlan | undefined;
   #mainStreamId: string | undefined;
@@ -113,12 +113,11 @@ export class QueryRunner implements QueryRun {
     // A run that fails while nobody awaits `done` must not crash the process: the failure is
     // also thrown to every open iterator.
     this.#done.catch(() => undefined);
-    this.#stopSignal = new Promise((resolve) => {
-      this.#signalStop = () => {
-        resolve(STOP);
-        this.#stopWaiter?.(STOP);
-      };
-    });
+    this.#signalStop = () => {
+      this.#stopSignalled = true;
+      for (const wake of this.#stopWaiters) wake(STOP);
+      this.#stopWaiters.clear();
+    };
     const signal = options.signal;
     if (signal !== undefined) {
       if (signal.aborted) void this.stop().catch(() => undefined);
@@ -270,26 +269,32 @@ export class QueryRunner implements QueryRun {
     this.#collectCheckpoints();
   }
 
+  /** The source's next item, or STOP once the run is stopped. */
+  #nextOrStop(iterator: AsyncIterator<unknown>): Promise<IteratorResult<unknown> | typeof STOP> {
+    return this.#orStop(Promise.resolve(iterator.next()));
+  }
+
   /**
-   * The source's next item, or STOP once the run is stopped. Not `Promise.race` with the stop
-   * signal: each race leaves a reaction on that never-settling promise, which keeps the race's
-   * result, so every batch read, alive until the run ends.
+   * `promise`'s value, or STOP as soon as the run is stopped. Not `Promise.race` with a stop
+   * promise: each race leaves a reaction on that never-settling promise which keeps the race's
+   * result (a whole batch, for a read) alive until the run ends.
    */
-  async #nextOrStop(
-    iterator: AsyncIterator<unknown>,
-  ): Promise<IteratorResult<unknown> | typeof STOP> {
+  async #orStop<T>(promise: Promise<T>): Promise<T | typeof STOP> {
+    if (this.#stopSignalled) return STOP;
+    let wake: ((value: typeof STOP) => void) | undefined;
     try {
-      return await new Promise<IteratorResult<unknown> | typeof STOP>((resolve, reject) => {
-        this.#stopWaiter = resolve;
-        Promise.resolve(iterator.next()).then(resolve, reject);
+      return await new Promise<T | typeof STOP>((resolve, reject) => {
+        wake = resolve;
+        this.#stopWaiters.add(resolve);
+        promise.then(resolve, reject);
       });
     } finally {
-      this.#stopWaiter = undefined;
+      if (wake !== undefined) this.#stopWaiters.delete(wake);
     }
   }
 
-  /** Resolves the wait of {@link #nextOrStop} when the run is stopped. */
-  #stopWaiter: ((value: typeof STOP) => void) | undefined;
+  /** The waits of {@link #orStop} in progress, woken with STOP when the run is stopped. */
+  readonly #stopWaiters = new Set<(value: typeof STOP) => void>();
 
   #setUp(plan: QueryPlan): void {
     this.#plan = plan;
@@ -780,10 +785,7 @@ export class QueryRunner implements QueryRun {
       const channels = [this.#main, this.#late, this.#errors, ...this.#streamChannels.values()];
       const full = channels.filter((c) => c.full);
       if (full.length === 0 || this.#state !== 'running') return;
-      const next = await Promise.race([
-        Promise.all(full.map((c) => c.whenNotFull())),
-        this.#stopSignal,
-      ]);
+      const next = await this.#orStop(Promise.all(full.map((c) => c.whenNotFull())));
       if (next === STOP) return;
     }
   }

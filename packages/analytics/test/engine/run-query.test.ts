@@ -409,6 +409,21 @@ describe('runQuery: outputs, back-pressure, stop and sinks', () => {
     expect(n).toBe(30_000);
   });
 
+  it('stops while it waits for a full output to be read', async () => {
+    const batch = Array.from({ length: 1_000 }, (_, i) => ({ url: `/${i}`, bytes: 100 }));
+    const gated = gatedSource(Array.from({ length: 30 }, () => batch));
+    const run = runQuery(FILTER, { source: gated.source, schema });
+    const iterator = run[Symbol.asyncIterator]();
+    await iterator.next();
+    await ticks(50);
+    const paused = gated.pulled();
+    expect(paused).toBe(OUTPUT_BUFFER_LIMIT / 1_000 + 1);
+    // Waiting for room: stop() must wake that wait, not hang on it.
+    await run.stop();
+    expect(gated.pulled()).toBe(paused);
+    expect((await run.done).rowsIn).toBe(paused * 1_000);
+  });
+
   it('counts outputs nobody iterated as unread and still hands them to sinks', async () => {
     const { sink, written } = recordingSink();
     const run = runQuery(FILTER, {
