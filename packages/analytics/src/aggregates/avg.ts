@@ -1,33 +1,12 @@
-import type { Accumulator, AggregateFunction } from './aggregate-function.js';
+import type { AggregateFunction } from './aggregate-function.js';
 import { noConstants, requireNumeric } from './checks.js';
-import { CompensatedSum } from './compensated-sum.js';
 import { DistinctAccumulator } from './distinct.js';
+import { SumAccumulator } from './sum.js';
 
-/** The running state of `AVG(x)`: a compensated sum and the count of non-null values. */
-export class AvgAccumulator implements Accumulator {
-  readonly #sum = new CompensatedSum();
-  #count = 0;
-
-  add(value: unknown): void {
-    if (value === null) return;
-    this.#sum.add(value as number);
-    this.#count++;
-  }
-
-  remove(value: unknown): void {
-    if (value === null) return;
-    this.#sum.add(value as number, -1);
-    this.#count--;
-  }
-
-  merge(other: Accumulator): void {
-    const that = other as AvgAccumulator;
-    this.#sum.merge(that.#sum);
-    this.#count += that.#count;
-  }
-
-  result(): number | null {
-    return this.#count === 0 ? null : this.#sum.value() / this.#count;
+/** The running state of `AVG(x)`: SUM's compensated sum and count, divided. */
+export class AvgAccumulator extends SumAccumulator {
+  override result(): number | null {
+    return this.count === 0 ? null : this.sum.value() / this.count;
   }
 }
 

@@ -8,29 +8,29 @@ import { DistinctAccumulator } from './distinct.js';
  * it (so that removing the last one gives NULL again, as SQL's SUM of no rows).
  */
 export class SumAccumulator implements Accumulator {
-  readonly #sum = new CompensatedSum();
-  #count = 0;
+  protected readonly sum = new CompensatedSum();
+  protected count = 0;
 
   add(value: unknown): void {
     if (value === null) return;
-    this.#sum.add(value as number);
-    this.#count++;
+    this.sum.add(value as number);
+    this.count++;
   }
 
   remove(value: unknown): void {
     if (value === null) return;
-    this.#sum.add(value as number, -1);
-    this.#count--;
+    this.sum.add(value as number, -1);
+    this.count--;
   }
 
   merge(other: Accumulator): void {
     const that = other as SumAccumulator;
-    this.#sum.merge(that.#sum);
-    this.#count += that.#count;
+    this.sum.merge(that.sum);
+    this.count += that.count;
   }
 
   result(): number | null {
-    return this.#count === 0 ? null : this.#sum.value();
+    return this.count === 0 ? null : this.sum.value();
   }
 }
 
