@@ -1,54 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type SourcePosition, SqlValidationError } from '../../src/errors.js';
+import { SqlValidationError } from '../../src/errors.js';
 import { compileExpression } from '../../src/expressions/compile-expression.js';
 import { ExpressionEvaluationError } from '../../src/expressions/expression-evaluation-error.js';
 import type { ExpressionScope } from '../../src/expressions/expression-scope.js';
 import { isScalarFunction } from '../../src/expressions/scalar-functions.js';
-import type { BinaryOp, Expr, LiteralExpr } from '../../src/sql/ast.js';
+import type { BinaryOp, Expr } from '../../src/sql/ast.js';
 import type { SqlType } from '../../src/types.js';
+import { at, bin, call, col, dbl, lit, P } from './support/ast-builders.js';
 
-// --- hand-built ASTs (each node at its own column, so positions in errors can be checked) ----
-const at = (column: number): SourcePosition => ({ line: 1, column, offset: column - 1 });
-const P = at(1);
-const lit = (value: LiteralExpr['value'], position = P): Expr => ({
-  kind: 'literal',
-  value,
-  position,
-  type:
-    value === null
-      ? 'NULL'
-      : typeof value === 'string'
-        ? 'VARCHAR'
-        : typeof value === 'boolean'
-          ? 'BOOLEAN'
-          : Number.isInteger(value)
-            ? 'INTEGER'
-            : 'DOUBLE',
-});
-const dbl = (value: number): Expr => ({ kind: 'literal', value, type: 'DOUBLE', position: P });
-const col = (name: string, position = P): Expr => ({
-  kind: 'column',
-  column: { name, quoted: false, position },
-  position,
-});
-const bin = (op: BinaryOp, left: Expr, right: Expr, position = P): Expr => ({
-  kind: 'binary',
-  op,
-  left,
-  right,
-  position,
-});
 const not = (operand: Expr): Expr => ({ kind: 'unary', op: 'NOT', operand, position: P });
 const neg = (operand: Expr): Expr => ({ kind: 'unary', op: '-', operand, position: P });
-const call = (name: string, args: Expr[], position = P): Expr => ({
-  kind: 'call',
-  name,
-  args,
-  star: false,
-  distinct: false,
-  position,
-});
 const branch = (when: Expr, then: Expr) => ({ when, then });
 const interval = (ms: number): Expr => ({
   kind: 'interval',

@@ -1,68 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type SourcePosition, SqlValidationError } from '../../src/errors.js';
+import { SqlValidationError } from '../../src/errors.js';
 import { compileExpression } from '../../src/expressions/compile-expression.js';
 import { ExpressionEvaluationError } from '../../src/expressions/expression-evaluation-error.js';
 import type { ExpressionScope } from '../../src/expressions/expression-scope.js';
-import type { Expr, LiteralExpr, TimeUnit } from '../../src/sql/ast.js';
+import type { Expr } from '../../src/sql/ast.js';
 import type { SqlType } from '../../src/types.js';
+import {
+  call as callOf,
+  cast,
+  col,
+  dbl,
+  extract,
+  floorTo,
+  lit,
+  step,
+} from './support/ast-builders.js';
 
-// --- hand-built ASTs ---------------------------------------------------------------------------
-const P: SourcePosition = { line: 1, column: 1, offset: 0 };
-const lit = (value: LiteralExpr['value']): Expr => ({
-  kind: 'literal',
-  value,
-  position: P,
-  type:
-    value === null
-      ? 'NULL'
-      : typeof value === 'string'
-        ? 'VARCHAR'
-        : typeof value === 'boolean'
-          ? 'BOOLEAN'
-          : Number.isInteger(value)
-            ? 'INTEGER'
-            : 'DOUBLE',
-});
-const dbl = (value: number): Expr => ({ kind: 'literal', value, type: 'DOUBLE', position: P });
-const col = (name: string): Expr => ({
-  kind: 'column',
-  column: { name, quoted: false, position: P },
-  position: P,
-});
-const call = (name: string, ...args: Expr[]): Expr => ({
-  kind: 'call',
-  name,
-  args,
-  star: false,
-  distinct: false,
-  position: P,
-});
-const cast = (operand: Expr, type: string): Expr => ({
-  kind: 'cast',
-  operand,
-  type: { name: type, params: [], position: P },
-  position: P,
-});
-const floorTo = (operand: Expr, unit: TimeUnit, fn: 'FLOOR' | 'CEIL' = 'FLOOR'): Expr => ({
-  kind: 'floor-to',
-  fn,
-  operand,
-  unit,
-  position: P,
-});
-const extract = (unit: TimeUnit, operand: Expr): Expr => ({
-  kind: 'extract',
-  unit,
-  operand,
-  position: P,
-});
-const step = (operand: Expr, ms: number): Expr => ({
-  kind: 'step',
-  operand,
-  interval: { kind: 'interval', ms, text: `INTERVAL '${ms / 1000}' SECOND`, position: P },
-  position: P,
-});
+const call = (name: string, ...args: Expr[]): Expr => callOf(name, args);
 
 const COLUMNS: Record<string, SqlType> = {
   s: 'VARCHAR',
