@@ -1,74 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Accumulator } from '../../src/aggregates/aggregate-function.js';
 import { InvalidOptionError } from '../../src/errors.js';
-import type { AggregateSlot } from '../../src/runtime/aggregate-slot.js';
 import type { LateRow } from '../../src/runtime/late-row.js';
 import {
   SlidingAggregation,
   type SlidingFrame,
   type SlidingOutput,
 } from '../../src/runtime/sliding-aggregation.js';
-
-// COUNT and SUM support `remove` (run incrementally); MIN and MAX do not (recomputed).
-class CountAcc implements Accumulator {
-  n = 0;
-  add(): void {
-    this.n++;
-  }
-  remove(): void {
-    this.n--;
-  }
-  merge(other: Accumulator): void {
-    this.n += (other as CountAcc).n;
-  }
-  result(): unknown {
-    return this.n;
-  }
-}
-class SumAcc implements Accumulator {
-  s = 0;
-  add(v: unknown): void {
-    this.s += v as number;
-  }
-  remove(v: unknown): void {
-    this.s -= v as number;
-  }
-  merge(other: Accumulator): void {
-    this.s += (other as SumAcc).s;
-  }
-  result(): unknown {
-    return this.s;
-  }
-}
-class ExtremeAcc implements Accumulator {
-  m: number | null = null;
-  constructor(readonly pick: (a: number, b: number) => number) {}
-  add(v: unknown): void {
-    this.m = this.m === null ? (v as number) : this.pick(this.m, v as number);
-  }
-  merge(other: Accumulator): void {
-    const o = (other as ExtremeAcc).m;
-    if (o !== null) this.add(o);
-  }
-  result(): unknown {
-    return this.m;
-  }
-}
-
-interface Ev {
-  readonly t: number;
-  readonly k: string;
-  readonly v: number;
-  readonly id: number;
-}
-
-const slots: AggregateSlot<Ev>[] = [
-  { create: () => new CountAcc(), argOf: () => null },
-  { create: () => new SumAcc(), argOf: (e) => e.v },
-  { create: () => new ExtremeAcc(Math.min), argOf: (e) => e.v },
-  { create: () => new ExtremeAcc(Math.max), argOf: (e) => e.v },
-];
+import { type Ev, slots } from './support/test-accumulators.js';
 
 function harness(frame: SlidingFrame, ordered: boolean, allowedLatenessMs = 0) {
   const outputs: SlidingOutput<Ev>[] = [];
