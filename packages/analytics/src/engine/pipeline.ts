@@ -254,65 +254,74 @@ export class Pipeline {
   }
 }
 
-class MapNode implements StageNode {
+/**
+ * What the stateless stages (a filter/projection, a window Top-N) share: no watermark, no state,
+ * nothing held back; the plan, the next stage and where failed rows go.
+ */
+abstract class StatelessNode<Plan> implements StageNode {
   readonly domain = undefined;
   readonly maxReceived = Number.NEGATIVE_INFINITY;
   readonly openWindows = 0;
   readonly openGroups = 0;
-  readonly #plan: MapOperatorPlan;
-  readonly #deliver: (items: readonly Emitted[]) => void;
-  readonly #fail: (row: Row, error: unknown) => void;
+  protected readonly plan: Plan;
+  protected readonly deliver: (items: readonly Emitted[]) => void;
+  protected readonly fail: (row: Row, error: unknown) => void;
 
   constructor(
     readonly stage: StagePlan,
-    plan: MapOperatorPlan,
+    plan: Plan,
     deliver: (items: readonly Emitted[]) => void,
     hooks: PipelineHooks,
   ) {
-    this.#plan = plan;
-    this.#deliver = deliver;
-    this.#fail = (row, error) => hooks.error(stage, row, error);
+    this.plan = plan;
+    this.deliver = deliver;
+    this.fail = (row, error) => hooks.error(stage, row, error);
   }
 
-  take(rows: readonly Row[]): void {
-    const kept = this.#plan.prepare(rows, this.#fail);
-    const out: Emitted[] = [];
-    const project = this.#plan.project;
-    for (let i = 0; i < kept.length; i++) {
-      const row = kept[i] as Row;
-      try {
-        out.push({ row: project(row), kind: 'insert', revision: 0, key: row[ROW_KEY] as string });
-      } catch (error) {
-        this.#fail(row, error);
-      }
-    }
-    this.#deliver(out);
-  }
-
-  takeEmitted(items: readonly Emitted[]): void {
-    const out: Emitted[] = [];
-    for (const item of items) {
-      const kept = this.#plan.prepare([item.row], this.#fail);
-      if (kept.length === 0) continue;
-      try {
-        out.push({
-          row: this.#plan.project(item.row),
-          kind: item.kind,
-          revision: item.revision,
-          key: item.key,
-        });
-      } catch (error) {
-        this.#fail(item.row, error);
-      }
-    }
-    this.#deliver(out);
-  }
+  abstract take(rows: readonly Row[]): void;
+  abstract takeEmitted(items: readonly Emitted[]): void;
 
   advance(): void {}
   emitEarly(): void {}
   finish(): void {}
   settled(): boolean {
     return true;
+  }
+}
+
+class MapNode extends StatelessNode<MapOperatorPlan> {
+  take(rows: readonly Row[]): void {
+    const kept = this.plan.prepare(rows, this.fail);
+    const out: Emitted[] = [];
+    const project = this.plan.project;
+    for (let i = 0; i < kept.length; i++) {
+      const row = kept[i] as Row;
+      try {
+        out.push({ row: project(row), kind: 'insert', revision: 0, key: row[ROW_KEY] as string });
+      } catch (error) {
+        this.fail(row, error);
+      }
+    }
+    this.deliver(out);
+  }
+
+  takeEmitted(items: readonly Emitted[]): void {
+    const out: Emitted[] = [];
+    for (const item of items) {
+      const kept = this.plan.prepare([item.row], this.fail);
+      if (kept.length === 0) continue;
+      try {
+        out.push({
+          row: this.plan.project(item.row),
+          kind: item.kind,
+          revision: item.revision,
+          key: item.key,
+        });
+      } catch (error) {
+        this.fail(item.row, error);
+      }
+    }
+    this.deliver(out);
   }
 }
 
@@ -605,26 +614,7 @@ function compareValues(a: unknown, b: unknown): number {
  * Window Top-N: ranks each delivery of final window results per partition. Early and update
  * results are not ranked (a partial window would give wrong ranks).
  */
-class RankNode implements StageNode {
-  readonly domain = undefined;
-  readonly maxReceived = Number.NEGATIVE_INFINITY;
-  readonly openWindows = 0;
-  readonly openGroups = 0;
-  readonly #plan: RankOperatorPlan;
-  readonly #deliver: (items: readonly Emitted[]) => void;
-  readonly #fail: (row: Row, error: unknown) => void;
-
-  constructor(
-    readonly stage: StagePlan,
-    plan: RankOperatorPlan,
-    deliver: (items: readonly Emitted[]) => void,
-    hooks: PipelineHooks,
-  ) {
-    this.#plan = plan;
-    this.#deliver = deliver;
-    this.#fail = (row, error) => hooks.error(stage, row, error);
-  }
-
+class RankNode extends StatelessNode<RankOperatorPlan> {
   take(rows: readonly Row[]): void {
     this.takeEmitted(
       rows.map((row) => ({ row, kind: 'insert', revision: 0, key: row[ROW_KEY] as string })),
@@ -632,10 +622,10 @@ class RankNode implements StageNode {
   }
 
   takeEmitted(items: readonly Emitted[]): void {
-    const plan = this.#plan;
+    const plan = this.plan;
     const keyOf = new Map<Row, Emitted>();
     for (const item of items) if (item.kind === 'insert') keyOf.set(item.row, item);
-    const kept = plan.prepare([...keyOf.keys()], this.#fail);
+    const kept = plan.prepare([...keyOf.keys()], this.fail);
     const partitions = new Map<string | number, Row[]>();
     for (const row of kept) {
       const partition = plan.partitionOf(row);
@@ -666,17 +656,10 @@ class RankNode implements StageNode {
             key: item.key,
           });
         } catch (error) {
-          this.#fail(row, error);
+          this.fail(row, error);
         }
       });
     }
-    this.#deliver(out);
-  }
-
-  advance(): void {}
-  emitEarly(): void {}
-  finish(): void {}
-  settled(): boolean {
-    return true;
+    this.deliver(out);
   }
 }
