@@ -4,14 +4,13 @@ import type { AggregateSlot } from './aggregate-slot.js';
 import type { WindowResult } from './window-result.js';
 
 /**
- * The state of one group in one window: its GROUP BY values, one accumulator per aggregate slot,
- * and what has been emitted. Internal to the window operators.
+ * The state of one group in one session window: its GROUP BY values, one accumulator per
+ * aggregate slot, and what has been emitted. (Fixed-size windows keep their groups in a
+ * `GroupTable` instead.)
  */
 export interface GroupState {
   readonly keyValues: readonly unknown[];
   readonly accs: Accumulator[];
-  /** `accs[0]` when it is the only one (one object fewer to reach per row), else `undefined`. */
-  readonly single: Accumulator | undefined;
   /** The revision the next emission gets (= how many emissions so far). */
   revision: number;
   /** Whether rows changed the group since its last emission. */
@@ -25,17 +24,11 @@ export function createGroupState<Row>(
 ): GroupState {
   const accs: Accumulator[] = new Array<Accumulator>(slots.length);
   for (let i = 0; i < slots.length; i++) accs[i] = (slots[i] as AggregateSlot<Row>).create();
-  const single = accs.length === 1 ? accs[0] : undefined;
-  return { keyValues, accs, single, revision: 0, dirty: false };
+  return { keyValues, accs, revision: 0, dirty: false };
 }
 
 /** Adds one row's evaluated arguments to every accumulator of a group. */
 export function addArgs(group: GroupState, args: readonly unknown[]): void {
-  const single = group.single;
-  if (single !== undefined) {
-    single.add(args[0]);
-    return;
-  }
   const accs = group.accs;
   for (let i = 0; i < accs.length; i++) (accs[i] as Accumulator).add(args[i]);
 }
