@@ -22,3 +22,4 @@ export {
 } from './kinesis/kinesis-producer.js';
 export type { KinesisProducerOptions } from './kinesis/options.js';
 export type { PutResult } from './kinesis/pending-record.js';
+export type { PutListener } from './shared/pending-put.js';

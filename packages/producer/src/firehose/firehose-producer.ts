@@ -18,6 +18,7 @@ import {
   type RecordDeliveryError,
 } from '../errors.js';
 import { BufferCapacity } from '../shared/buffer-capacity.js';
+import { notifyFailed, type PutListener } from '../shared/pending-put.js';
 import { PumpScheduler } from '../shared/pump-scheduler.js';
 import { PutSettler, ttlExpiredMessage } from '../shared/put-settler.js';
 import { PutTracker } from '../shared/put-tracker.js';
@@ -162,34 +163,61 @@ export class FirehoseProducer implements AsyncDisposable {
    * the record was sent cannot unsend it: the put then settles with the real outcome.
    */
   put(record: FirehoseRecord, options: { signal?: AbortSignal } = {}): Promise<FirehosePutResult> {
-    let recordBytes: number;
-    const signal = options.signal;
-    try {
-      if (this.#puts.closed) throw new ProducerClosedError();
-      recordBytes = validateFirehoseRecord(record, this.#options.delimiter.byteLength);
-      if (signal?.aborted) throw this.#settler.abortedBeforeQueued(record, signal.reason);
-    } catch (error) {
-      return Promise.reject(error);
+    return new Promise<FirehosePutResult>((resolve, reject) => {
+      this.#submit(record, options.signal, { stored: resolve, failed: reject });
+    });
+  }
+
+  /**
+   * Hands a record to the producer like {@link put}, without a promise: `listener.stored` or
+   * `listener.failed` is called once, when the record settles. One listener can follow any
+   * number of records: no promise and no closure per record. Throws at once for a record it
+   * does not take: `RecordValidationError`, `ProducerClosedError`, or a `RecordDeliveryError`
+   * (Aborted) if the signal is already aborted. An exception the listener throws does not stop
+   * the producer's work: it is thrown again on its own (an uncaught exception, as with Node's
+   * callbacks).
+   */
+  send(
+    record: FirehoseRecord,
+    listener: PutListener<FirehoseRecord, FirehosePutResult>,
+    options: { signal?: AbortSignal } = {},
+  ): void {
+    this.#submit(record, options.signal, listener);
+  }
+
+  #submit(
+    record: FirehoseRecord,
+    signal: AbortSignal | undefined,
+    listener: PutListener<FirehoseRecord, FirehosePutResult>,
+  ): void {
+    if (this.#puts.closed) throw new ProducerClosedError();
+    const recordBytes = validateFirehoseRecord(record, this.#options.delimiter.byteLength);
+    if (signal?.aborted) throw this.#settler.abortedBeforeQueued(record, signal.reason);
+    const epoch = this.#puts.begin();
+    const enqueue = () => {
+      const pending = new PendingFirehoseRecord(
+        record,
+        recordBytes,
+        Date.now(),
+        this.#options.recordTtlMs,
+        listener,
+        this.#puts,
+        epoch,
+      );
+      this.#settler.hold(pending);
+      this.#queue.push(pending);
+      this.#settler.failOnAbort(pending, signal, () => this.#queue.remove(pending));
+      this.#scheduler.soon();
+    };
+    // With room now, the record is queued in this tick, so a flush() or close() called right
+    // after put() includes it.
+    if (this.#capacity.tryAcquire(recordBytes)) {
+      enqueue();
+      return;
     }
-    return this.#puts.track<FirehosePutResult>((resolve, reject) => {
-      const enqueue = () => {
-        const pending = new PendingFirehoseRecord(
-          record,
-          recordBytes,
-          Date.now(),
-          this.#options.recordTtlMs,
-          resolve,
-          reject,
-        );
-        this.#settler.hold(pending);
-        this.#queue.push(pending);
-        this.#settler.failOnAbort(pending, signal, () => this.#queue.remove(pending));
-        this.#scheduler.soon();
-      };
-      // With room now, the record is queued in this tick, so a flush() or close() called right
-      // after put() includes it.
-      if (this.#capacity.tryAcquire(recordBytes)) enqueue();
-      else this.#enqueueWhenRoom(record, recordBytes, signal, enqueue).catch(reject);
+    this.#enqueueWhenRoom(record, recordBytes, signal, enqueue).catch((error: unknown) => {
+      notifyFailed(listener, error, record);
+      this.#puts.end(epoch);
     });
   }
 

@@ -6,7 +6,6 @@ import {
 import {
   backoffMs,
   classifyError,
-  hashKeyOf,
   KINESIS_LIMITS,
   type Logger,
   RateCounter,
@@ -23,11 +22,13 @@ import {
   RecordDeliveryError,
 } from '../errors.js';
 import { BufferCapacity } from '../shared/buffer-capacity.js';
+import { notifyFailed, type PutListener } from '../shared/pending-put.js';
 import { PumpScheduler } from '../shared/pump-scheduler.js';
 import { PutSettler, ttlExpiredMessage } from '../shared/put-settler.js';
 import { PutTracker } from '../shared/put-tracker.js';
 import { tooLateToSend } from '../shared/send-budget.js';
 import { type Entry, type RequestRoom, takeEntries } from './entry-builder.js';
+import { HashKeyCache } from './hash-key-cache.js';
 import { type KinesisProducerOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { PendingRecord, type PutResult } from './pending-record.js';
 import { ShardDirectory } from './shard-directory.js';
@@ -61,6 +62,13 @@ class ShardMapUnavailable extends Error {
     this.lastError = lastError;
   }
 }
+
+/**
+ * Partition keys whose hash key is kept: up to twice this many (~1 MiB with 100-character keys).
+ * Enough for the keys of most streams' recent records; more distinct keys than that only cost
+ * a map lookup each.
+ */
+const HASH_KEY_CACHE_SIZE = 4096;
 
 /** Least time between two shard map loads, so that a failing ListShards is not hammered. */
 const REFRESH_PAUSE_MS = 1000;
@@ -145,6 +153,7 @@ export class KinesisProducer implements AsyncDisposable {
   readonly #queues = new Map<string, ShardQueue>();
   readonly #counters = new Map<string, ShardCounters>();
   readonly #puts = new PutTracker();
+  readonly #hashKeys = new HashKeyCache(HASH_KEY_CACHE_SIZE);
   readonly #settler: PutSettler<UserRecord, PutResult>;
   readonly #scheduler = new PumpScheduler(() => this.#pump());
   #inFlightRequests = 0;
@@ -196,52 +205,77 @@ export class KinesisProducer implements AsyncDisposable {
    * record was sent cannot unsend it: the put then settles with the real outcome.
    */
   put(record: UserRecord, options: { signal?: AbortSignal } = {}): Promise<PutResult> {
-    if (this.#puts.closed) return Promise.reject(new ProducerClosedError());
-    let recordBytes: number;
-    try {
-      recordBytes = validateUserRecord(record).recordBytes;
-      options.signal?.throwIfAborted();
-    } catch (error) {
-      return Promise.reject(error);
+    return new Promise<PutResult>((resolve, reject) => {
+      this.#submit(record, options.signal, { stored: resolve, failed: reject });
+    });
+  }
+
+  /**
+   * Hands a record to the producer like {@link put}, without a promise: `listener.stored` or
+   * `listener.failed` is called once, when the record settles. One listener can follow any
+   * number of records, so a caller that hands over many (an HTTP front door, a log shipper)
+   * allocates no promise and no closure per record. Throws at once for a record it does not
+   * take: `RecordValidationError`, `ProducerClosedError`, or the signal's reason if it is
+   * already aborted. The listener is called from the producer's own work; an exception it
+   * throws does not stop that work, it is thrown again on its own (an uncaught exception, as
+   * with Node's callbacks).
+   */
+  send(
+    record: UserRecord,
+    listener: PutListener<UserRecord, PutResult>,
+    options: { signal?: AbortSignal } = {},
+  ): void {
+    this.#submit(record, options.signal, listener);
+  }
+
+  #submit(
+    record: UserRecord,
+    signal: AbortSignal | undefined,
+    listener: PutListener<UserRecord, PutResult>,
+  ): void {
+    if (this.#puts.closed) throw new ProducerClosedError();
+    const { recordBytes } = validateUserRecord(record);
+    signal?.throwIfAborted();
+    const epoch = this.#puts.begin();
+    // With room, a shard map and no earlier record still waiting, the record is queued now:
+    // records are queued in the order they are handed in.
+    const map = this.#directory.map;
+    if (map && this.#admitting === 0 && this.#capacity.tryAcquire(recordBytes)) {
+      this.#enqueue(record, recordBytes, map, signal, listener, epoch);
+      return;
     }
-    return this.#puts.track<PutResult>((resolve, reject) => {
-      const enqueue = (map: ShardMap) => {
-        if (options.signal?.aborted) {
+    this.#admitting++;
+    this.#admit(record, recordBytes, signal).then(
+      (admitted) => {
+        this.#admitting--;
+        if (signal?.aborted) {
           // Aborted while it waited for room or the shard map: the abort event has passed.
           this.#capacity.release(recordBytes);
-          reject(this.#settler.abortedBeforeQueued(record, options.signal.reason));
+          this.#failBeforeQueued(
+            this.#settler.abortedBeforeQueued(record, signal.reason),
+            record,
+            listener,
+            epoch,
+          );
           return;
         }
-        const pending = new PendingRecord(
-          record,
-          recordBytes,
-          hashKeyOf(record),
-          Date.now(),
-          this.#options.recordTtlMs,
-          resolve,
-          reject,
-        );
-        this.#enqueue(pending, this.#queueFor(map, pending.hashKey), options.signal);
-      };
-      // With room, a shard map and no earlier put still waiting, the record is queued now:
-      // puts are queued in the order they are called.
-      const map = this.#directory.map;
-      if (map && this.#admitting === 0 && this.#capacity.tryAcquire(recordBytes)) {
-        enqueue(map);
-        return;
-      }
-      this.#admitting++;
-      this.#admit(record, recordBytes, options.signal).then(
-        (admitted) => {
-          this.#admitting--;
-          enqueue(admitted);
-        },
-        (error: unknown) => {
-          this.#admitting--;
-          reject(error);
-        },
-      );
-    });
+        this.#enqueue(record, recordBytes, admitted, signal, listener, epoch);
+      },
+      (error: unknown) => {
+        this.#admitting--;
+        this.#failBeforeQueued(error, record, listener, epoch);
+      },
+    );
+  }
+
+  #failBeforeQueued(
+    error: unknown,
+    record: UserRecord,
+    listener: PutListener<UserRecord, PutResult>,
+    epoch: number,
+  ): void {
+    notifyFailed(listener, error, record);
+    this.#puts.end(epoch);
   }
 
   /** Waits for buffer room and the shard map; the record's bytes are then held until it settles. */
@@ -266,7 +300,26 @@ export class KinesisProducer implements AsyncDisposable {
     }
   }
 
-  #enqueue(pending: PendingRecord, queue: ShardQueue, signal: AbortSignal | undefined): void {
+  /** Queues a record that holds its buffer room, in its shard's queue. */
+  #enqueue(
+    record: UserRecord,
+    recordBytes: number,
+    map: ShardMap,
+    signal: AbortSignal | undefined,
+    listener: PutListener<UserRecord, PutResult>,
+    epoch: number,
+  ): void {
+    const pending = new PendingRecord(
+      record,
+      recordBytes,
+      this.#hashKeys.of(record),
+      Date.now(),
+      this.#options.recordTtlMs,
+      listener,
+      this.#puts,
+      epoch,
+    );
+    const queue = this.#queueFor(map, pending.hashKey);
     this.#settler.hold(pending);
     const wasEmpty = queue.size === 0;
     queue.push(pending);

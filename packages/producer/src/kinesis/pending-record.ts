@@ -1,5 +1,6 @@
 import type { UserRecord } from '@kinesis-kit/records';
-import { PendingPut } from '../shared/pending-put.js';
+import { PendingPut, type PutListener } from '../shared/pending-put.js';
+import type { PutTracker } from '../shared/put-tracker.js';
 
 /** Where a delivered record was stored. */
 export interface PutResult {
@@ -12,7 +13,7 @@ export interface PutResult {
 }
 
 /**
- * A Kinesis record handed to `put` and not yet settled. `recordBytes` counts data + partition
+ * A Kinesis record handed to `put` or `send` and not yet settled. `recordBytes` counts data + partition
  * key bytes, what the shard limits count; the hash key says which shard's queue it waits in,
  * again after a retry or a reshard.
  */
@@ -25,10 +26,11 @@ export class PendingRecord extends PendingPut<UserRecord, PutResult> {
     hashKey: bigint,
     nowMs: number,
     ttlMs: number,
-    resolve: (result: PutResult) => void,
-    reject: (error: unknown) => void,
+    listener: PutListener<UserRecord, PutResult>,
+    tracker: PutTracker,
+    epoch: number,
   ) {
-    super(record, recordBytes, nowMs, ttlMs, resolve, reject);
+    super(record, recordBytes, nowMs, ttlMs, listener, tracker, epoch);
     this.hashKey = hashKey;
   }
 }

@@ -7,7 +7,7 @@ interface FlushWaiter {
 }
 
 /**
- * Knows how many puts have not settled yet, from the moment `put` is called (those still
+ * Knows how many puts have not settled yet, from the moment `put` or `send` is called (those still
  * waiting for buffer room or a shard map included), so that `flush()` and `close()` wait for
  * exactly the records handed in before them; and whether someone is waiting, in which case
  * records go at once instead of lingering for companions.
@@ -34,36 +34,10 @@ export class PutTracker {
     return this.#flushes > 0 || this.#closed;
   }
 
-  /**
-   * Starts a put like `new Promise(start)`, tracked until it settles. The put's own promise
-   * settles first, then `flush()` waiters learn of it.
-   */
-  track<T>(
-    start: (resolve: (result: T) => void, reject: (error: unknown) => void) => void,
-  ): Promise<T> {
-    const epoch = this.#epoch;
+  /** A put starts: it counts as unsettled until `end` is called with the epoch this returns. */
+  begin(): number {
     this.#unsettled++;
-    let finished = false;
-    return new Promise<T>((resolve, reject) => {
-      const fail = (error: unknown) => {
-        reject(error);
-        if (!finished) {
-          finished = true;
-          this.#settled(epoch);
-        }
-      };
-      try {
-        start((result) => {
-          resolve(result);
-          if (!finished) {
-            finished = true;
-            this.#settled(epoch);
-          }
-        }, fail);
-      } catch (error) {
-        fail(error);
-      }
-    });
+    return this.#epoch;
   }
 
   /**
@@ -91,7 +65,8 @@ export class PutTracker {
     this.#closed = true;
   }
 
-  #settled(epoch: number): void {
+  /** A put that began in `epoch` settled (its own listener has been told). */
+  end(epoch: number): void {
     this.#unsettled--;
     if (this.#waiters.length === 0) return;
     let finished = false;

@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULTS, FirehoseProducer, ProducerClosedError } from '../../src/index.js';
+import {
+  DEFAULTS,
+  FirehoseProducer,
+  type FirehosePutResult,
+  type FirehoseRecord,
+  ProducerClosedError,
+  type PutListener,
+} from '../../src/index.js';
 import { decode, makeRecords, sorted, text, useFirehoseServer } from './support/helpers.js';
 
 const deliveryStreamName = 'test-stream';
@@ -22,6 +29,30 @@ describe('FirehoseProducer delivery', () => {
       expect(byId.get(result.recordId)).toBe(decode(records[index]?.data ?? new Uint8Array()));
       expect(result.attempts).toBe(1);
     });
+  });
+
+  it('send: one listener hears of every record once, with the record and its RecordId', async () => {
+    const { server, client } = context;
+    const producer = new FirehoseProducer({ deliveryStreamName, client, lingerMs: 10 });
+    const records = makeRecords(300);
+    const stored = new Map<FirehoseRecord, FirehosePutResult[]>();
+    const failed: unknown[] = [];
+    const listener: PutListener<FirehoseRecord, FirehosePutResult> = {
+      stored: (result, record) => stored.set(record, [...(stored.get(record) ?? []), result]),
+      failed: (error) => failed.push(error),
+    };
+    for (const record of records) producer.send(record, listener);
+    await producer.close();
+    expect(failed).toEqual([]);
+    const byId = new Map(server.stored.map((s) => [s.recordId, decode(s.data)]));
+    for (const record of records) {
+      const results = stored.get(record) ?? [];
+      expect(results).toHaveLength(1);
+      expect(byId.get(results[0]?.recordId ?? '')).toBe(decode(record.data));
+    }
+    expect(() => producer.send(records[0] as FirehoseRecord, listener)).toThrow(
+      ProducerClosedError,
+    );
   });
 
   it('keeps every PutRecordBatch call within 500 records and 4 MiB', async () => {
