@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import {
   KinesisProducer,
   type KinesisProducerMetrics,
+  type PutListener,
   type PutResult,
 } from '@kinesis-kit/producer';
 import {
@@ -22,7 +23,9 @@ import { type BodyFormat, bodyFormatOf, parseVisits, readBody } from './body.js'
 import { IngestGatewayError } from './errors.js';
 import { type IngestGatewayOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { urlPartitionKey } from './partition-key.js';
+import { RevocableListener, StoredAnswer } from './settle-listeners.js';
 import type { Visit, VisitIssue } from './visit.js';
+import { type VisitRecord, visitOf } from './visit-record.js';
 
 /** Events of an {@link IngestGateway}, by name. */
 export interface IngestGatewayEvents {
@@ -163,6 +166,12 @@ class Gateway implements IngestGateway {
   readonly #listeners = new Set<(event: IngestGatewayEvents['visit_failed']) => void>();
   /** Resolved (and emptied) once no accepted visit is pending: `close()` waits on it. */
   #settledWaiters: (() => void)[] = [];
+  /**
+   * Follows each accepted visit until the producer settles it: counts it stored or failed (the
+   * failure logged and emitted), then releases its room. `close()` waits for the count of
+   * pending visits to reach zero.
+   */
+  readonly #follower: PutListener<UserRecord, PutResult>;
   /** Counts an answer by status once it is sent (`this` is the response). */
   readonly #countAnswer: (this: ServerResponse) => void;
   #port = 0;
@@ -188,6 +197,20 @@ class Gateway implements IngestGateway {
     this.#partitionKey = partitionKey;
     this.#logger = logger;
     const byStatus = this.#byStatus;
+    // One listener for every accepted record, not a promise or closure per visit.
+    this.#follower = {
+      stored: (_result, record) => {
+        this.#stored++;
+        this.#release((record as VisitRecord).recordBytes);
+      },
+      failed: (error, record) => {
+        try {
+          this.#visitFailed(visitOf(record), error);
+        } finally {
+          this.#release((record as VisitRecord).recordBytes);
+        }
+      },
+    };
     // One listener for every response, not a closure per request.
     this.#countAnswer = function (this: ServerResponse) {
       byStatus.set(this.statusCode, (byStatus.get(this.statusCode) ?? 0) + 1);
@@ -408,21 +431,18 @@ class Gateway implements IngestGateway {
     const { visits } = validation;
     const count = visits.length;
     if (this.#surelyNoRecordRoom(body.length, count)) throw this.#overloaded();
-    const records: UserRecord[] = new Array(count);
-    const sizes: number[] = new Array(count);
+    const records: VisitRecord[] = new Array(count);
     let bytes = 0;
     for (let index = 0; index < count; index++) {
       const visit = visits[index] as Visit;
-      const record = {
-        partitionKey: this.#partitionKey(visit),
-        // Buffer.from takes a small string's bytes from Node's pool: 0.15 µs where
-        // TextEncoder.encode allocates and takes 0.85 µs (300 bytes, measured). Same bytes:
-        // JSON.stringify escapes lone surrogates.
-        data: Buffer.from(JSON.stringify(visit), 'utf8'),
-      };
+      const partitionKey = this.#partitionKey(visit);
+      // Buffer.from takes a small string's bytes from Node's pool: 0.15 µs where
+      // TextEncoder.encode allocates and takes 0.85 µs (300 bytes, measured). Same bytes:
+      // JSON.stringify escapes lone surrogates.
+      const data = Buffer.from(JSON.stringify(visit), 'utf8');
       let recordBytes: number;
       try {
-        recordBytes = validateUserRecord(record).recordBytes;
+        recordBytes = validateUserRecord({ partitionKey, data }).recordBytes;
       } catch (error) {
         // Only a custom partitionKey can make a valid visit an invalid record.
         throw new Error(
@@ -430,32 +450,35 @@ class Gateway implements IngestGateway {
           { cause: error },
         );
       }
-      records[index] = record;
-      sizes[index] = recordBytes;
+      records[index] = { partitionKey, data, recordBytes, index };
       bytes += recordBytes;
     }
-    const puts = this.#admit(records, bytes);
-    this.#track(visits, puts, sizes);
-    // Admitted while shutting down (the request began before): deliver it now, not after lingerMs.
-    if (this.#closing) this.#hurry();
     if (!waitStored) {
+      this.#admit(records, bytes, this.#follower);
+      // Admitted while shutting down (the request began before): deliver now, not after lingerMs.
+      if (this.#closing) this.#hurry();
       this.#json(response, 202, `{"accepted":${count}}`);
       return;
     }
-    this.#answerStored(response, visits, puts).catch((error: unknown) =>
-      this.#fail(response, error),
-    );
+    const answer = new StoredAnswer(count, this.#follower, (outcomes) => {
+      try {
+        this.#answerStored(response, visits, outcomes);
+      } catch (error) {
+        this.#fail(response, error);
+      }
+    });
+    this.#admit(records, bytes, answer);
+    if (this.#closing) this.#hurry();
   }
 
   /** `?wait=stored`: answers once every visit of the batch is stored (200) or given up on (502). */
-  async #answerStored(
+  #answerStored(
     response: ServerResponse,
     visits: Visit[],
-    puts: Promise<PutResult>[],
-  ): Promise<void> {
-    const settled = await Promise.allSettled(puts);
+    outcomes: readonly PromiseSettledResult<PutResult>[],
+  ): void {
     const failures: { visitId: string; error: Failure }[] = [];
-    const results = settled.map((outcome, index) => {
+    const results = outcomes.map((outcome, index) => {
       const visitId = (visits[index] as Visit).visitId;
       if (outcome.status === 'fulfilled') {
         const { shardId, sequenceNumber, subSequenceNumber } = outcome.value;
@@ -485,10 +508,15 @@ class Gateway implements IngestGateway {
   }
 
   /**
-   * Hands a batch to the producer if its buffer has room for all of it now, so that no put
+   * Hands a batch to the producer if its buffer has room for all of it now, so that no record
    * waits; otherwise refuses the whole batch (503). A batch is admitted whole or not at all.
+   * `listener` hears how each of its records settles.
    */
-  #admit(records: UserRecord[], bytes: number): Promise<PutResult>[] {
+  #admit(
+    records: VisitRecord[],
+    bytes: number,
+    listener: PutListener<UserRecord, PutResult>,
+  ): void {
     const { maxBufferedRecords, maxBufferedBytes } = this.#options;
     if (bytes > maxBufferedBytes) {
       throw new IngestGatewayError(
@@ -496,17 +524,18 @@ class Gateway implements IngestGateway {
         `the visits make ${bytes} bytes of records, more than the producer's whole buffer (maxBufferedBytes ${maxBufferedBytes})`,
       );
     }
-    let puts: Promise<PutResult>[];
     if (this.#ownsProducer) {
       // The gateway is the producer's only user and releases room only after the producer has:
-      // its own count is an upper bound of the producer's, so these puts never wait.
+      // its own count is an upper bound of the producer's, so these records never wait.
       if (
         this.#pendingRecords + records.length > maxBufferedRecords ||
         this.#pendingBytes + bytes > maxBufferedBytes
       ) {
         throw this.#overloaded();
       }
-      puts = records.map((record) => this.producer.put(record));
+      // send() cannot throw here: the records are valid, and the producer closes only once the
+      // server has closed and its requests have finished.
+      for (const record of records) this.producer.send(record, listener);
     } else {
       // A shared producer: others fill its buffer too, and its limits may differ from ours.
       const before = this.producer.metrics();
@@ -516,20 +545,31 @@ class Gateway implements IngestGateway {
       ) {
         throw this.#overloaded();
       }
+      const batch = new RevocableListener(listener);
       const rollback = new AbortController();
-      puts = records.map((record) => this.producer.put(record, { signal: rollback.signal }));
-      // A put that found room took it synchronously. If one did not, it would wait: take the
-      // batch back before anything is sent (the records' puts reject as Aborted).
+      const takeBack = (reason: unknown) => {
+        batch.revoke();
+        rollback.abort(reason);
+      };
+      try {
+        for (const record of records) {
+          this.producer.send(record, batch, { signal: rollback.signal });
+        }
+      } catch (error) {
+        // Closed by its owner: the records it took go back too.
+        takeBack(error);
+        throw error;
+      }
+      // A record that found room took it synchronously. If one did not, it would wait: take the
+      // batch back before anything is sent (its records fail as Aborted, unheard).
       if (this.producer.metrics().bufferedRecords - before.bufferedRecords < records.length) {
-        rollback.abort(this.#overloaded());
-        for (const put of puts) put.catch(() => {});
+        takeBack(this.#overloaded());
         throw this.#overloaded();
       }
     }
     this.#accepted += records.length;
     this.#pendingRecords += records.length;
     this.#pendingBytes += bytes;
-    return puts;
   }
 
   #overloaded(): IngestGatewayError {
@@ -557,30 +597,6 @@ class Gateway implements IngestGateway {
       this.#partitionKey === urlPartitionKey &&
       2 * bodyBytes + 83 * count <= maxBufferedBytes
     );
-  }
-
-  /**
-   * Follows each accepted visit until the producer settles it: counts it stored or failed (the
-   * failure logged and emitted), then releases its room. One reaction per visit, no promise per
-   * batch: `close()` waits for the count of pending visits to reach zero instead.
-   */
-  #track(visits: Visit[], puts: Promise<PutResult>[], sizes: number[]): void {
-    for (let index = 0; index < puts.length; index++) {
-      const bytes = sizes[index] ?? 0;
-      (puts[index] as Promise<PutResult>).then(
-        () => {
-          this.#stored++;
-          this.#release(bytes);
-        },
-        (error: unknown) => {
-          try {
-            this.#visitFailed(visits[index] as Visit, error);
-          } finally {
-            this.#release(bytes);
-          }
-        },
-      );
-    }
   }
 
   #visitFailed(visit: Visit, error: unknown): void {
