@@ -340,7 +340,7 @@ class Gateway implements IngestGateway {
     );
   }
 
-  /** Starts a flush of the producer (its outcome reaches each put's own promise). */
+  /** Starts a flush of the producer (its outcome reaches each record's listener). */
   #hurry(): void {
     this.producer.flush().catch((error: unknown) => {
       this.#logger.warn(`flushing the producer failed: ${(error as Error)?.message ?? error}`);

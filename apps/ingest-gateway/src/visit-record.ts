@@ -19,4 +19,3 @@ const utf8 = new TextDecoder();
 export function visitOf(record: UserRecord): Visit {
   return JSON.parse(utf8.decode(record.data)) as Visit;
 }
-
