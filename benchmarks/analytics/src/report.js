@@ -21,25 +21,19 @@ import { WORKLOAD } from './workloads.js';
 /**
  * @typedef {import('./runner.js').Entry} Entry
  * @typedef {import('./runner.js').ThroughputProtocol} ThroughputProtocol
- * @typedef {import('./memory-run.js').MemoryProtocol} MemoryProtocol
- * @typedef {import('./memory-run.js').MemoryResult} MemoryResult
  * @typedef {Record<string, Record<string, { resultRows: number, windows: number, lateEvents: number }>>} PerPass
  * @typedef {{ name: string, subject: string, params: Record<string, any>, metrics: Record<string, any>, runs: number }} Row
- *   one row of the result file (the metrics of the memory row are objects too)
+ *   one row of the result file
  */
 
 /** The issue's goals. */
 export const GOALS = {
   countEventsPerSec: 1_000_000,
   ratioVsHandWritten: 0.5,
-  heapGrowthFraction: 0.1,
 };
 
 /** The subject every SQL subject is compared with. */
 export const BASELINE = 'hand-written';
-
-/** The long run's row in the results. */
-export const MEMORY_SCENARIO = 'tumble-10s-count-memory';
 
 /** The scenario the events/s goal is set for, and its subject. */
 const COUNT_SCENARIO = 'tumble-10s-count';
@@ -49,12 +43,11 @@ const COUNT_SUBJECT = 'flink-sql';
  * @param {object} run
  * @param {Entry[]} run.entries
  * @param {PerPass} run.perPass
- * @param {MemoryResult} run.memory
- * @param {{ throughput: ThroughputProtocol, memory: MemoryProtocol }} run.protocol
+ * @param {ThroughputProtocol} run.protocol
  * @param {number} run.loadAtStart
  * @param {Date} run.date
  */
-export function buildResults({ entries, perPass, memory, protocol, loadAtStart, date }) {
+export function buildResults({ entries, perPass, protocol, loadAtStart, date }) {
   /** @type {Row[]} */
   const scenarios = entries.map(({ scenario, subject, runs }) => {
     const rates = runs.map((m) => m.eventsPerSec);
@@ -92,7 +85,7 @@ export function buildResults({ entries, perPass, memory, protocol, loadAtStart, 
       params: {
         window: scenario.window,
         watermarkDelayMs: subject.watermarkDelayMs,
-        eventsPerPass: protocol.throughput.eventsPerPass,
+        eventsPerPass: protocol.eventsPerPass,
         resultRowsPerPass: pass?.resultRows,
         windowsPerPass: pass?.windows,
         lateEventsPerPass: pass?.lateEvents,
@@ -102,14 +95,6 @@ export function buildResults({ entries, perPass, memory, protocol, loadAtStart, 
       runs: runs.length,
     };
   });
-  /** @type {Row} */
-  const memoryRow = {
-    name: MEMORY_SCENARIO,
-    subject: COUNT_SUBJECT,
-    params: { ...memory.params, sql: memory.sql },
-    metrics: memory.metrics,
-    runs: 1,
-  };
   const results = {
     benchmark: 'analytics',
     date: resultDate(date),
@@ -120,17 +105,13 @@ export function buildResults({ entries, perPass, memory, protocol, loadAtStart, 
     },
     workload: WORKLOAD,
     goals: /** @type {{ goal: string, met: boolean, detail: string[] }[]} */ ([]),
-    scenarios: [...scenarios, memoryRow],
+    scenarios,
   };
   results.goals = goalsOf(results);
   return results;
 }
 
 /** @typedef {ReturnType<typeof buildResults>} Results */
-
-/** @param {number} seconds */
-const durationText = (seconds) =>
-  seconds >= 120 ? `${Math.round(seconds / 60)} min` : `${seconds} s`;
 
 /** @param {number} value */
 const perSec = (value) => `${formatThousands(value)} events/s`;
@@ -140,12 +121,11 @@ const perSec = (value) => `${formatThousands(value)} events/s`;
  * @param {{ scenarios: Row[] }} results
  */
 export function goalsOf(results) {
-  const throughput = results.scenarios.filter((row) => row.name !== MEMORY_SCENARIO);
-  const count = throughput.filter((row) => row.name === COUNT_SCENARIO && row.subject !== BASELINE);
+  const count = results.scenarios.filter(
+    (row) => row.name === COUNT_SCENARIO && row.subject !== BASELINE,
+  );
   const judged = count.find((row) => row.subject === COUNT_SUBJECT);
-  const sqlRows = throughput.filter((row) => row.subject !== BASELINE);
-  const memory = results.scenarios.find((row) => row.name === MEMORY_SCENARIO);
-  const m = /** @type {any} */ (memory?.metrics ?? {});
+  const sqlRows = results.scenarios.filter((row) => row.subject !== BASELINE);
   const rate = (/** @type {Row} */ row) => Number(row.metrics.eventsPerSec);
   return [
     {
@@ -166,22 +146,6 @@ export function goalsOf(results) {
           `${row.name} ${row.subject} ${formatRatio(Number(row.metrics.ratioVsHandWritten), Number(row.metrics.ratioVsHandWrittenMin), Number(row.metrics.ratioVsHandWrittenMax))}`,
       ),
     },
-    {
-      goal: `memory flat while the COUNT query runs for ${memory ? durationText(Number(memory.params.durationSeconds)) : '?'}: live heap grows < ${GOALS.heapGrowthFraction * 100}% from the first to the last fifth of the steady state`,
-      met:
-        memory !== undefined &&
-        m.stoppedEarly === undefined &&
-        Math.abs(m.heapGrowthFraction) < GOALS.heapGrowthFraction,
-      detail: memory
-        ? [
-            ...(m.stoppedEarly === undefined ? [] : [m.stoppedEarly]),
-            `live heap ${m.heapUsedMiB.first}→${m.heapUsedMiB.last} MiB (${(m.heapGrowthFraction * 100).toFixed(1)}%, max ${m.heapUsedMiB.max})`,
-            `RSS ${m.rssMiB.first}→${m.rssMiB.last} MiB`,
-            `open groups ${formatThousands(m.openGroups.first)}→${formatThousands(m.openGroups.last)} (max ${formatThousands(m.openGroups.max)}), ≤ ${m.openWindowsMax} open windows`,
-            `${formatThousands(m.events)} events, ${m.windowsClosed} windows closed`,
-          ]
-        : ['no memory run'],
-    },
   ];
 }
 
@@ -190,27 +154,23 @@ export function goalsOf(results) {
  * @param {Results} results
  */
 export function toTable(results) {
-  const rows = results.scenarios
-    .filter((row) => row.name !== MEMORY_SCENARIO)
-    .map(({ name, subject, metrics: m, params }) => [
-      name,
-      subject,
-      formatThousands(Number(m.eventsPerSec)),
-      formatSpread(Number(m.eventsPerSecMin), Number(m.eventsPerSecMax), Number(m.relativeSpread)),
-      formatThousands(Number(m.eventsPerCpuSec)),
-      String(m.cpuPerWall),
-      m.ratioVsHandWritten === undefined
-        ? 'baseline'
-        : formatRatio(
-            Number(m.ratioVsHandWritten),
-            Number(m.ratioVsHandWrittenMin),
-            Number(m.ratioVsHandWrittenMax),
-          ),
-      m.ratioVsHandWrittenCpu === undefined
-        ? '–'
-        : `${Number(m.ratioVsHandWrittenCpu).toFixed(2)}×`,
-      `${formatThousands(Number(params.resultRowsPerPass))} / ${params.windowsPerPass}`,
-    ]);
+  const rows = results.scenarios.map(({ name, subject, metrics: m, params }) => [
+    name,
+    subject,
+    formatThousands(Number(m.eventsPerSec)),
+    formatSpread(Number(m.eventsPerSecMin), Number(m.eventsPerSecMax), Number(m.relativeSpread)),
+    formatThousands(Number(m.eventsPerCpuSec)),
+    String(m.cpuPerWall),
+    m.ratioVsHandWritten === undefined
+      ? 'baseline'
+      : formatRatio(
+          Number(m.ratioVsHandWritten),
+          Number(m.ratioVsHandWrittenMin),
+          Number(m.ratioVsHandWrittenMax),
+        ),
+    m.ratioVsHandWrittenCpu === undefined ? '–' : `${Number(m.ratioVsHandWrittenCpu).toFixed(2)}×`,
+    `${formatThousands(Number(params.resultRowsPerPass))} / ${params.windowsPerPass}`,
+  ]);
   return markdownTable(
     [
       { title: 'Scenario' },
@@ -228,41 +188,8 @@ export function toTable(results) {
 }
 
 /**
- * The memory table: the long run's steady state.
- * @param {Results} results
- */
-export function toMemoryTable(results) {
-  const rows = results.scenarios
-    .filter((row) => row.name === MEMORY_SCENARIO)
-    .map(({ name, subject, metrics }) => {
-      const m = /** @type {any} */ (metrics);
-      return [
-        `${name} ${subject}`,
-        `${m.heapUsedMiB.first} → ${m.heapUsedMiB.last} (${(m.heapGrowthFraction * 100).toFixed(1)}%)`,
-        String(m.heapSlopeMiBPerMin),
-        `${m.rssMiB.first} → ${m.rssMiB.last} (${m.rssMiB.max})`,
-        `${formatThousands(m.openGroups.first)} → ${formatThousands(m.openGroups.last)}; ≤ ${m.openWindowsMax}`,
-        formatThousands(m.eventsPerSec),
-        `${formatThousands(m.events)} / ${m.windowsClosed}`,
-      ];
-    });
-  return markdownTable(
-    [
-      { title: 'Run' },
-      { title: 'live heap MiB first → last', align: 'right' },
-      { title: 'heap slope MiB/min', align: 'right' },
-      { title: 'RSS MiB first → last (max)', align: 'right' },
-      { title: 'open groups; windows', align: 'right' },
-      { title: 'events/s', align: 'right' },
-      { title: 'events / windows closed', align: 'right' },
-    ],
-    rows,
-  );
-}
-
-/**
- * One line per goal: `- MET: goal: detail; detail`.
- * @param {Results} results
+ * One line per goal: `- MET: goal: detail; detail` (analytics-memory's report too).
+ * @param {{ goals: { goal: string, met: boolean, detail: string[] }[] }} results
  */
 export function toVerdict(results) {
   return results.goals
@@ -294,11 +221,11 @@ what is measured.
 Events per second through \`runQuery\` (in the benchmark's main thread) and through a \
 hand-written \`Map\` loop computing the same results, from the same async iterable of batches \
 of ${workload.batchSize} plain rows, every result drained. Each run is one pass over \
-${formatThousands(protocol.throughput.eventsPerPass)} pre-generated events \
+${formatThousands(protocol.eventsPerPass)} pre-generated events \
 (${formatThousands(workload.eventsPerSimulatedSecond)} per simulated second, up to \
 ${workload.maxDisorderMs} ms out of order, ${formatThousands(workload.urls)} URLs drawn with \
-Zipf exponent ${workload.zipfExponent}); median of ${protocol.throughput.runs} interleaved runs \
-after ${protocol.throughput.warmupPasses} warm-up pass(es). Spread: min–max of the runs and \
+Zipf exponent ${workload.zipfExponent}); median of ${protocol.runs} interleaved runs \
+after ${protocol.warmupPasses} warm-up pass(es). Spread: min–max of the runs and \
 (max − min) / median. "× hand-written": ratio of the medians, with the range of the per-run \
 ratios; "per CPU-s": events per second of this process's CPU time, which a shared machine's \
 scheduling affects less (CPU/wall below 1 means the process did not have a core to itself). \
@@ -306,13 +233,7 @@ Every subject's results were checked against the hand-written loop's, untimed, b
 
 ${toTable(results)}
 
-Memory: the COUNT query at full speed over an endless stream of fresh events for \
-${protocol.memory.durationMs / 1000} s; live heap (after a full collection) and RSS every \
-${protocol.memory.sampleMs / 1000} s, the first ${protocol.memory.warmupMs / 1000} s left out \
-as warm-up; growth compares the medians of the first and last fifths; events/s there includes \
-generating the events.
-
-${toMemoryTable(results)}
+Memory over a long run: see [analytics-memory.md](analytics-memory.md).
 
 ## Goals
 

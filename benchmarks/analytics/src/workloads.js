@@ -142,24 +142,3 @@ export function sourceOf(batches) {
     },
   };
 }
-
-/**
- * An endless source (for the memory run): fresh events, batch after batch, until `shouldStop()`
- * says so; `onBatch` runs before each batch is yielded (the memory run samples there: the
- * engine runs in this thread, so a timer could wait long for a turn).
- * @param {{ shouldStop: () => boolean, onBatch: (events: number) => void, shape?: WorkloadShape }} options
- * @returns {AsyncIterable<Visit[]>}
- */
-export function endlessSource({ shouldStop, onBatch, shape = WORKLOAD }) {
-  const events = createEventGenerator(shape);
-  return {
-    async *[Symbol.asyncIterator]() {
-      while (!shouldStop()) {
-        onBatch(events.count);
-        const batch = new Array(shape.batchSize);
-        for (let i = 0; i < shape.batchSize; i++) batch[i] = events.next();
-        yield batch;
-      }
-    },
-  };
-}

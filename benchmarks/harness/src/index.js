@@ -2,6 +2,7 @@
  * @kinesis-kit/bench-harness: what every benchmark shares. See README.md.
  */
 
+export { ranBesideFromEnvironment, ranBesideText } from './beside.js';
 export { parseBenchArgs, runMain } from './cli.js';
 export { startCpuMeter } from './cpu.js';
 export {

@@ -12,6 +12,7 @@ import {
   loadAverage1m,
   parseBenchArgs,
   positiveMetricProblems,
+  ranBesideFromEnvironment,
   runMain,
   shapeProblems,
 } from '@kinesis-kit/bench-harness';
@@ -134,6 +135,7 @@ async function main() {
     machine: describeMachineUnderLoad(loadAtStart),
     protocol,
     elapsedMs: performance.now() - started,
+    ranBeside: ranBesideFromEnvironment(),
   });
   await finishRun({
     quick,

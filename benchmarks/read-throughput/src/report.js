@@ -7,6 +7,7 @@ import {
   machineSummary,
   markdownTable,
   median,
+  ranBesideText,
   rateMetrics,
   resultDate,
   round,
@@ -29,13 +30,15 @@ export const GOALS = { pollingLimitFraction: 0.9, fanOutP99Ms: 100 };
  * @param {import('@kinesis-kit/bench-harness').Machine} context.machine
  * @param {Record<string, unknown>} context.protocol
  * @param {number} context.elapsedMs
+ * @param {string[]} context.ranBeside the benchmarks `npm run bench -- all` ran this one beside
+ *   (none: alone)
  */
-export function buildResults(measured, { date, machine, protocol, elapsedMs }) {
+export function buildResults(measured, { date, machine, protocol, elapsedMs, ranBeside }) {
   return {
     benchmark: 'read-throughput',
     date: resultDate(date),
     machine,
-    protocol,
+    protocol: { ...protocol, ranBeside },
     elapsedSeconds: Math.round(elapsedMs / 1000),
     scenarios: measured.map(({ scenario, subject, perRun }) => ({
       name: scenario.name,
@@ -162,10 +165,12 @@ export function toVerdict(results) {
 /** @param {ReturnType<typeof buildResults>} results */
 export function toMarkdown(results) {
   const protocol = /** @type {Record<string, number>} */ (results.protocol);
+  const { ranBeside } = results.protocol;
   const intro = [
     `${results.date}, ${machineSummary(results.machine)}; ${protocol.runs} runs, subjects`,
     'interleaved (reversed on odd runs), each measurement on a fresh local endpoint (child',
-    `process, \`aws\` limits). Whole run: ${results.elapsedSeconds} s.`,
+    `process, \`aws\` limits). Whole run: ${results.elapsedSeconds} s, ` +
+      `${ranBesideText(ranBeside)}.`,
   ].join('\n');
   const method = [
     'Throughput: every shard holds a backlog of 1 KiB records; each subject reads it from',

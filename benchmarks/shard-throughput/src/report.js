@@ -9,6 +9,7 @@ import {
   formatThousands,
   machineSummary,
   markdownTable,
+  ranBesideText,
   resultDate,
   round,
 } from '@kinesis-kit/bench-harness';
@@ -199,13 +200,14 @@ function minBy(items, key) {
  * @param {Subject[]} subjects
  * @param {Protocol} protocol
  * @param {{ date: Date, loadAtStart: number, elapsedMs: number,
- *   provenance: import('./provenance.js').Provenance }} run
+ *   provenance: import('./provenance.js').Provenance, ranBeside: string[] }} run
+ *   `ranBeside`: the benchmarks `npm run bench -- all` ran this one beside (none: alone)
  */
 export function buildResults(
   measured,
   subjects,
   protocol,
-  { date, loadAtStart, elapsedMs, provenance },
+  { date, loadAtStart, elapsedMs, provenance, ranBeside },
 ) {
   const scenarios = measured.flatMap((entry) => rowsOf(entry, subjects));
   return {
@@ -221,6 +223,7 @@ export function buildResults(
         'each run measures every record size, key length and shard count in turn, every ' +
         'subject of its scenarios on a fresh stream, the order of the subjects reversed every run',
       elapsedSeconds: Math.round(elapsedMs / 1000),
+      ranBeside,
     },
     measured: provenance,
     subjects: subjects.map(({ id, name, label, library, how, packing, family }) => ({
@@ -433,7 +436,8 @@ export function toMarkdown(results) {
 Run on ${results.date}: ${machineSummary(machine)}; 1-minute load average \
 ${machine.loadAverage1m.start} at the start and ${machine.loadAverage1m.end} at the end (the \
 machine is shared: absolute rates vary, ratios and fractions of the limit much less). The run \
-took ${(protocol.elapsedSeconds / 60).toFixed(1)} minutes. Measured: ${measuredLine(results)}. See \
+took ${(protocol.elapsedSeconds / 60).toFixed(1)} minutes, ${ranBesideText(protocol.ranBeside)}. \
+Measured: ${measuredLine(results)}. See \
 [benchmarks/shard-throughput/README.md](../shard-throughput/README.md) for what is measured \
 and how.
 

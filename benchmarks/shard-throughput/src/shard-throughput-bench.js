@@ -8,6 +8,7 @@ import {
   killEndpointProcessesOnExit,
   loadAverage1m,
   parseBenchArgs,
+  ranBesideFromEnvironment,
   runMain,
 } from '@kinesis-kit/bench-harness';
 import { toChart } from './chart.js';
@@ -55,6 +56,7 @@ async function main() {
     loadAtStart,
     elapsedMs: performance.now() - started,
     provenance,
+    ranBeside: ranBesideFromEnvironment(),
   });
 
   /** @type {Record<string, { scenarios: string[], subjects: string[] }>} */

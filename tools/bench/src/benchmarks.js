@@ -1,14 +1,21 @@
 /**
  * The benchmarks there are: every folder of benchmarks/ whose package.json has a `bench`
- * script (the harness has none), with its description, and whether it is a long memory run.
+ * script (the harness has none), with its description and how `all` may schedule it.
  *
- * A long memory run (soak) watches memory over a fixed stretch of time rather than measuring
- * speed; its package.json says so, with the CPU it keeps busy in cores:
+ * A long memory run (soak, analytics-memory) watches memory over a fixed stretch of time
+ * rather than measuring speed; its package.json says so, with the CPU it keeps busy in cores:
  *
  *     "benchmark": { "longMemoryRun": { "cores": 0.5 } }
  *
- * `all` runs the other benchmarks one after another first, then the long memory runs side by
- * side, as many at once as their cores fit the machine's (never beside a throughput benchmark).
+ * A limit-bound benchmark (shard-throughput, read-throughput) measures against per-shard
+ * limits, not against the CPU, so it may run beside the long memory runs; its package.json says
+ * so, with the most CPU it keeps busy (its process and its endpoint's together):
+ *
+ *     "benchmark": { "besideLongMemoryRuns": { "cores": 0.9 } }
+ *
+ * `all` runs the others (CPU-bound) one after another, each alone; then the long memory runs
+ * side by side, as many at once as their cores fit the machine's, and beside them the
+ * limit-bound benchmarks one after another, those whose cores fit beside them (see planAll).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,8 +28,12 @@ export const RESULTS_DIR = join(BENCHMARKS_DIR, 'results');
 
 /**
  * @typedef {{ cores: number }} LongMemoryRun
- * @typedef {{ name: string, project: string, dir: string, description: string, hasQuick: boolean,
- *   longMemoryRun: LongMemoryRun | undefined }} Benchmark
+ * @typedef {{ cores: number }} BesideLongMemoryRuns
+ * @typedef {object} Scheduling what a benchmark's package.json declares under `benchmark`
+ * @property {LongMemoryRun | undefined} longMemoryRun
+ * @property {BesideLongMemoryRuns | undefined} besideLongMemoryRuns
+ * @typedef {{ name: string, project: string, dir: string, description: string, hasQuick: boolean }
+ *   & Scheduling} Benchmark
  * @returns {Benchmark[]} sorted by name
  */
 export function listBenchmarks() {
@@ -39,25 +50,65 @@ export function listBenchmarks() {
       dir: join(BENCHMARKS_DIR, name),
       description: pkg.description ?? '',
       hasQuick: typeof pkg.scripts['bench-quick'] === 'string',
-      longMemoryRun: longMemoryRunOf(name, pkg.benchmark?.longMemoryRun),
+      ...schedulingOf(name, pkg.benchmark),
     });
   }
   return found;
 }
 
+/** What each declaration under `benchmark` means, for the errors. */
+const DECLARATIONS = {
+  longMemoryRun: 'the CPU it keeps busy',
+  besideLongMemoryRuns: 'the most CPU it keeps busy, with any endpoint it starts',
+};
+
 /**
- * The `benchmark.longMemoryRun` field of a benchmark's package.json, checked.
- * @param {string} name
+ * The `benchmark` field of a benchmark's package.json, checked: each declaration is
+ * `{ "cores": <number > 0> }`, a benchmark is a long memory run or runs beside them, not both,
+ * and nothing else is declared.
+ * @param {string} name the benchmark's folder, for the errors
  * @param {unknown} field
- * @returns {LongMemoryRun | undefined}
+ * @returns {Scheduling}
  */
-function longMemoryRunOf(name, field) {
-  if (field === undefined) return undefined;
-  const cores = /** @type {{ cores?: unknown }} */ (field)?.cores;
+export function schedulingOf(name, field) {
+  const where = `benchmarks/${name}/package.json`;
+  const declared = /** @type {Record<string, unknown>} */ (field ?? {});
+  for (const key of Object.keys(declared)) {
+    if (!(key in DECLARATIONS)) {
+      throw new Error(
+        `${where}: benchmark.${key} is not a declaration; known: ${Object.keys(DECLARATIONS).join(', ')}`,
+      );
+    }
+  }
+  const longMemoryRun = coresOf(where, 'longMemoryRun', declared.longMemoryRun);
+  const besideLongMemoryRuns = coresOf(
+    where,
+    'besideLongMemoryRuns',
+    declared.besideLongMemoryRuns,
+  );
+  if (longMemoryRun !== undefined && besideLongMemoryRuns !== undefined) {
+    throw new Error(
+      `${where}: a benchmark is a long memory run or runs beside them, not both ` +
+        '(benchmark.longMemoryRun and benchmark.besideLongMemoryRuns)',
+    );
+  }
+  return { longMemoryRun, besideLongMemoryRuns };
+}
+
+/**
+ * One `{ "cores": N }` declaration, checked.
+ * @param {string} where
+ * @param {keyof typeof DECLARATIONS} key
+ * @param {unknown} value
+ * @returns {{ cores: number } | undefined}
+ */
+function coresOf(where, key, value) {
+  if (value === undefined) return undefined;
+  const cores = /** @type {{ cores?: unknown }} */ (value)?.cores;
   if (typeof cores !== 'number' || !(cores > 0)) {
     throw new Error(
-      `benchmarks/${name}/package.json: benchmark.longMemoryRun must be { "cores": <the CPU it ` +
-        `keeps busy, > 0> }, got ${JSON.stringify(field)}`,
+      `${where}: benchmark.${key} must be { "cores": <${DECLARATIONS[key]}, > 0> }, ` +
+        `got ${JSON.stringify(value)}`,
     );
   }
   return { cores };

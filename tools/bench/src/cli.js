@@ -3,8 +3,9 @@
  * `npm run bench [-- <command>]`: the benchmarks' one entry point.
  *   (nothing)                 lists the benchmarks
  *   <name> [--quick] [args]   runs one (its own flags after the name)
- *   all [--quick]             runs every benchmark in turn, the long memory runs (soak) side by
- *                             side at the end, then rewrites benchmarks/README.md
+ *   all [--quick]             runs every benchmark: the CPU-bound ones in turn, then the long
+ *                             memory runs side by side with the limit-bound ones beside them
+ *                             (see all.js), then rewrites benchmarks/README.md
  *   plan --record-bytes N --records-per-sec N [--partition-key-bytes N] [--utilization F]
  *   summary                   rewrites benchmarks/README.md from the latest results
  */
