@@ -617,9 +617,16 @@ export class QueryRunner implements QueryRun {
   #sharedSet: Set<Row> | undefined;
 
   #takeLate(stage: StagePlan, rows: readonly LateRow<Row>[]): void {
+    this.#rowsLate += rows.length;
+    if (!this.#late.hasReaders && !this.#errorStreamWanted(stage.input !== ERROR_STREAM)) {
+      // Nobody reads them: counted as unread, as #flush counts the rows of an output nobody
+      // reads, without building records for nobody (a query without a late reader over a
+      // disordered stream would otherwise spend much of its time on them).
+      this.#unread += rows.length;
+      return;
+    }
     const convert = this.#converters.get(stage.input) as RowConverter;
     for (const late of rows) {
-      this.#rowsLate++;
       const record: LateRecord = {
         row: convert(this.#decoded(stage, late.row, true)),
         time: late.time,
@@ -682,6 +689,23 @@ export class QueryRunner implements QueryRun {
    * KDA's error_stream row for an error or late row, built only when someone takes it: the
    * `error_stream` output (iterator, sink) or, with `feed`, the pumps reading error_stream.
    */
+  /** Whether a pump of the query reads `error_stream`. */
+  #errorStreamFed(): boolean {
+    return this.#plan?.streams.has(ERROR_STREAM) === true;
+  }
+
+  /** Whether `error_stream` has a reader or a sink. */
+  #errorStreamShown(): boolean {
+    return (
+      this.#streamChannels.get(ERROR_STREAM)?.hasReaders === true || this.#sinks.has(ERROR_STREAM)
+    );
+  }
+
+  /** Whether an `error_stream` row would go anywhere (`feed`: may it go to the query's pumps). */
+  #errorStreamWanted(feed: boolean): boolean {
+    return (feed && this.#errorStreamFed()) || this.#errorStreamShown();
+  }
+
   #errorStream(
     name: string,
     message: string,
@@ -691,9 +715,8 @@ export class QueryRunner implements QueryRun {
     data: Uint8Array | undefined,
     feed: boolean,
   ): void {
-    const fed = feed && this.#plan?.streams.has(ERROR_STREAM) === true;
-    const shown =
-      this.#streamChannels.get(ERROR_STREAM)?.hasReaders === true || this.#sinks.has(ERROR_STREAM);
+    const fed = feed && this.#errorStreamFed();
+    const shown = this.#errorStreamShown();
     if (!fed && !shown) return;
     const dataRow =
       row !== undefined

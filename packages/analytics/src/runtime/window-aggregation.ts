@@ -178,6 +178,7 @@ export class WindowAggregation<Row> {
     let high = Number.NEGATIVE_INFINITY;
     let count = 0;
     let lateRows: LateRow<Row>[] | undefined;
+    let lateReason: string | undefined;
     let updates: (WindowState | number)[] | undefined;
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r] as Row;
@@ -240,13 +241,9 @@ export class WindowAggregation<Row> {
         }
       }
       if (key === undefined) {
-        lateRows = addLateRow(
-          lateRows,
-          row,
-          time,
-          watermark,
-          `every window of the row has closed: the watermark ${watermark} is at or past each window's end - 1 + allowedLatenessMs (${this.#latenessMs})`,
-        );
+        // The same for every late row of this call (the watermark moves between calls only).
+        lateReason ??= `every window of the row has closed: the watermark ${watermark} is at or past each window's end - 1 + allowedLatenessMs (${this.#latenessMs})`;
+        lateRows = addLateRow(lateRows, row, time, watermark, lateReason);
       } else if (missed) {
         this.#partiallyLateRows++;
       }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runQuery } from '../../src/engine/run-query.js';
-import { drain, listSource } from './helpers.js';
+import { collect, drain, listSource } from './helpers.js';
 
 /**
  * Random event-time streams with bounded disorder through runQuery, against a brute-force batch
@@ -209,6 +209,25 @@ describe('window aggregation = brute force on random streams with bounded disord
         expectSame(resultsOf(outputs), bruteForce('TUMBLE', onTime));
       }),
       { numRuns: 80 },
+    );
+  });
+
+  it('TUMBLE: late rows nobody reads are counted (rowsLate, unread) and change no result', async () => {
+    await fc.assert(
+      fc.asyncProperty(streamOf(4 * DELAY_MS), async (items) => {
+        const read = await runWindows('TUMBLE', items);
+        const sql = `${TABLE}
+          SELECT window_start, window_end, k, COUNT(*) AS c, SUM(v) AS s, MIN(v) AS mn, MAX(v) AS mx, AVG(v) AS av
+          FROM TABLE(${TVF.TUMBLE}) GROUP BY window_start, window_end, k`;
+        // Only the main output is read: nobody takes the late rows.
+        const run = runQuery(sql, { source: listSource(items) });
+        const outputs = await collect(run);
+        const stats = await run.done;
+        expect(resultsOf(outputs)).toEqual(resultsOf(read.outputs));
+        expect(stats.rowsLate).toBe(read.late.length);
+        expect(stats.unread).toBe(read.late.length);
+      }),
+      { numRuns: 40 },
     );
   });
 });
