@@ -14,16 +14,19 @@ import {
   runMain,
   shapeProblems,
 } from '@kinesis-kit/bench-harness';
-import { measure } from './measure.js';
+import { measureRun } from './measure.js';
 import { STREAM } from './processes.js';
 import { buildResults, toChart, toMarkdown, toTable, toVerdict } from './report.js';
 import { BASELINE, GATEWAY_BUFFER, SUBJECTS } from './subjects.js';
 import { INVALID_FRACTION } from './workload.js';
 
-/** Full runs: 2 s of warm-up (fresh servers, JIT, the gateway's buffer), 10 s measured. */
-const FULL = { warmupMs: 2000, runMs: 10_000, runs: 3, connections: 32 };
+/**
+ * Full runs: 2 s of warm-up of each subject (fresh servers, JIT), then 5 slices of 2 s each,
+ * the subjects alternating: 10 s measured per subject and run.
+ */
+const FULL = { warmupMs: 2000, sliceMs: 2000, slices: 5, runs: 3, connections: 32 };
 /** Quick runs: every scenario and subject for a second. */
-const QUICK = { warmupMs: 300, runMs: 1000, runs: 1, connections: 32 };
+const QUICK = { warmupMs: 300, sliceMs: 500, slices: 2, runs: 1, connections: 32 };
 
 const SCENARIOS = [
   { name: 'single-visit', visitsPerRequest: 1 },
@@ -38,11 +41,14 @@ async function main() {
   killEndpointProcessesOnExit(log);
   const loadAtStart = loadAverage1m();
   const started = performance.now();
-  const measurements = SCENARIOS.length * SUBJECTS.length * protocol.runs;
-  const eachSeconds = (protocol.warmupMs + protocol.runMs) / 1000 + 1;
+  const measurements = SCENARIOS.length * protocol.runs;
+  // Per subject: its start, warm-up, slices and the gateway's settling after each.
+  const eachSeconds =
+    SUBJECTS.length * ((protocol.warmupMs + protocol.slices * (protocol.sliceMs + 300)) / 1000 + 1);
   log(
     `http-ingest: ${SCENARIOS.length} scenarios × ${SUBJECTS.length} subjects × ` +
-      `${protocol.runs} run(s), ${protocol.connections} connections; ` +
+      `${protocol.runs} run(s), ${protocol.connections} connections, subjects alternating in ` +
+      `${protocol.slices} slices of ${protocol.sliceMs / 1000} s; ` +
       `about ${Math.ceil((measurements * eachSeconds) / 60)} min`,
   );
   const scenarios = SCENARIOS.map(({ name, visitsPerRequest }) => ({
@@ -52,7 +58,8 @@ async function main() {
       connections: protocol.connections,
       invalidFraction: INVALID_FRACTION,
       warmupMs: protocol.warmupMs,
-      runMs: protocol.runMs,
+      sliceMs: protocol.sliceMs,
+      slices: protocol.slices,
       gateway: { shards: STREAM.shards, endpointLimits: 'off', ...GATEWAY_BUFFER },
     },
   }));
@@ -63,21 +70,24 @@ async function main() {
   let done = 0;
   for (let run = 0; run < protocol.runs; run++) {
     for (const scenario of scenarios) {
-      for (const subject of inRunOrder(SUBJECTS, run)) {
-        const result = await measure({
-          subject,
-          visitsPerRequest: scenario.params.visitsPerRequest,
-          connections: protocol.connections,
-          timing: protocol,
-        });
-        const row = measured.find((m) => m.scenario === scenario && m.subject === subject.name);
-        row?.perRun.push(result);
-        done += 1;
-        const { byStatus } = result.tally;
+      const subjects = inRunOrder(SUBJECTS, run);
+      const byName = await measureRun({
+        subjects,
+        visitsPerRequest: scenario.params.visitsPerRequest,
+        connections: protocol.connections,
+        timing: protocol,
+      });
+      done += 1;
+      for (const subject of subjects) {
+        const result = /** @type {import('./measure.js').RunResult} */ (byName.get(subject.name));
+        measured
+          .find((m) => m.scenario === scenario && m.subject === subject.name)
+          ?.perRun.push(result);
         log(
           `[${done}/${measurements}] run ${run + 1}/${protocol.runs} ${scenario.name} ` +
             `${subject.name}: ${Math.round(result.requestsPerSec).toLocaleString('en-US')} req/s, ` +
-            `p50 ${result.p50} ms, p99 ${result.p99} ms, statuses ${JSON.stringify(byStatus)}`,
+            `p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
+            `statuses ${JSON.stringify(result.tally.byStatus)}`,
         );
       }
     }

@@ -1,14 +1,22 @@
 /**
- * One measurement: a fresh server (and, for the gateway, a fresh local endpoint), a warm-up of
- * the same load, then `runMs` of autocannon load from this process, counting every answer by
- * what was sent: each valid body must get 202 (or 503 if the gateway's buffer is genuinely full,
- * counted apart), each invalid body 400.
+ * One run of a scenario: every subject started at once (each in processes of its own: the
+ * server, and for the gateway a fresh local endpoint), each warmed up with the same load, then
+ * measured in alternating slices of autocannon load from this process (the order reversed every
+ * other slice), so that a change in the load of this shared machine falls on every subject
+ * alike instead of on whichever was measured at the time. After every slice the gateway is let
+ * store what it accepted (its producer's buffer empties) before the next slice starts, so that
+ * none of its work lands in another subject's slice.
+ *
+ * Every answer is counted by what was sent: each valid body must get 202 (or 503 if the
+ * gateway's buffer is genuinely full, counted apart), each invalid body 400.
  */
-import { startCpuMeter } from '@kinesis-kit/bench-harness';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { median, startCpuMeter } from '@kinesis-kit/bench-harness';
 import autocannon from 'autocannon';
 import { createBodySource } from './workload.js';
 
 /** @typedef {import('./subjects.js').Subject} Subject */
+/** @typedef {import('./subjects.js').Running} Running */
 
 /**
  * @typedef {object} Tally answers counted by what was sent
@@ -21,26 +29,41 @@ import { createBodySource } from './workload.js';
  */
 
 /**
- * @typedef {object} RunResult
- * @property {number} requestsPerSec answers (any status) per second
+ * @typedef {object} RunResult one subject's slices of one run, together
+ * @property {number} requestsPerSec answers (any status) per second of its slices
  * @property {number} visitsPerSec visits answered 202, per second
- * @property {number} p50 latency, ms
- * @property {number} p99 latency, ms
- * @property {number} seconds the measured window
+ * @property {number} p50 latency: the median of its slices' p50 (autocannon's), ms
+ * @property {number} p99 the median of its slices' p99, ms
+ * @property {number} seconds its slices' time, together
  * @property {Tally} tally
  * @property {number} errors connection errors
  * @property {number} timeouts
- * @property {{ client: number, server: number, endpoint?: number }} cpuCores CPU time over the
- *   window in cores: this process (autocannon), the server, the local endpoint
+ * @property {{ client: number, server: number, endpoint?: number }} cpuCores CPU time over its
+ *   slices in cores: this process (autocannon), the server, the local endpoint
  * @property {{ storedPerSec: number, pending: number, failed: number } | undefined} gatewayVisits
- *   the gateway's own counts (`GET /metrics`): visits stored in the stream per second over the
- *   window, and at its end the visits not yet stored and those the producer gave up on
+ *   the gateway's own counts (`GET /metrics`): visits stored in the stream per second of its
+ *   slices (the visits it accepted in a slice are stored by the time the next slice starts),
+ *   the most visits still pending at the end of a slice, and the visits the producer gave up on
  */
+
+/**
+ * @typedef {object} Timing
+ * @property {number} warmupMs load on each subject before its slices
+ * @property {number} sliceMs one slice of load
+ * @property {number} slices slices per subject and run
+ */
+
+/** Longest wait for the gateway to store what it accepted in a slice. */
+const SETTLE_TIMEOUT_MS = 30_000;
+/** How often the gateway's pending visits are looked at while it settles. */
+const SETTLE_POLL_MS = 20;
 
 let sources = 0;
 
 /**
- * Runs autocannon for `durationMs` against `url`, counting answers.
+ * Runs autocannon for `durationMs` against `url`, counting answers. (Its own latency
+ * percentiles are kept, not every response time: the bare server is bound by this process's
+ * CPU, so any work added per answer here would lower its requests/s and flatter the ratio.)
  * @param {object} options
  * @param {string} options.url
  * @param {number} options.visitsPerRequest
@@ -92,59 +115,160 @@ async function load({ url, visitsPerRequest, connections, durationMs }) {
 }
 
 /**
+ * Waits until the gateway has no accepted visit left to store (at once for the bare server).
+ * @param {Running} running
+ */
+async function settle(running) {
+  const deadline = performance.now() + SETTLE_TIMEOUT_MS;
+  for (;;) {
+    const metrics = await running.metrics();
+    if (metrics === undefined || metrics.visits.pending === 0) return;
+    if (performance.now() > deadline) {
+      throw new Error(
+        `the gateway still had ${metrics.visits.pending} visits to store ${SETTLE_TIMEOUT_MS} ms after a slice`,
+      );
+    }
+    await sleep(SETTLE_POLL_MS);
+  }
+}
+
+/** What one subject's slices add up to while a run goes. */
+class SliceTotals {
+  seconds = 0;
+  answered = 0;
+  clientCpuMs = 0;
+  serverCpuMs = 0;
+  endpointCpuMs = 0;
+  /** Whether the subject reports its visits (the gateway's `GET /metrics`). */
+  reportsVisits = false;
+  stored = 0;
+  mostPending = 0;
+  failed = 0;
+  errors = 0;
+  timeouts = 0;
+  /** @type {number[]} each slice's p50, ms */
+  p50s = [];
+  /** @type {number[]} each slice's p99, ms */
+  p99s = [];
+  /** @type {Tally} */
+  tally = { valid202: 0, valid503: 0, validOther: 0, invalid400: 0, invalidOther: 0, byStatus: {} };
+
+  /**
+   * @param {Awaited<ReturnType<typeof load>>} slice
+   * @param {{ selfCpuMs: number, childCpuMs: number | undefined }} server
+   * @param {{ childCpuMs: number | undefined } | undefined} endpoint
+   */
+  add(slice, server, endpoint) {
+    this.seconds += slice.seconds;
+    this.clientCpuMs += server.selfCpuMs;
+    this.serverCpuMs += server.childCpuMs ?? Number.NaN;
+    if (endpoint !== undefined) this.endpointCpuMs += endpoint.childCpuMs ?? Number.NaN;
+    this.errors += slice.result.errors;
+    this.timeouts += slice.result.timeouts;
+    this.p50s.push(slice.result.latency.p50);
+    this.p99s.push(slice.result.latency.p99);
+    const { tally } = slice;
+    this.tally.valid202 += tally.valid202;
+    this.tally.valid503 += tally.valid503;
+    this.tally.validOther += tally.validOther;
+    this.tally.invalid400 += tally.invalid400;
+    this.tally.invalidOther += tally.invalidOther;
+    for (const [status, count] of Object.entries(tally.byStatus)) {
+      this.tally.byStatus[status] = (this.tally.byStatus[status] ?? 0) + count;
+      this.answered += count;
+    }
+  }
+
+  /**
+   * @param {number} visitsPerRequest
+   * @param {boolean} hasEndpoint
+   * @returns {RunResult}
+   */
+  result(visitsPerRequest, hasEndpoint) {
+    const cores = (/** @type {number} */ ms) => Math.round((ms / 1000 / this.seconds) * 100) / 100;
+    return {
+      requestsPerSec: this.answered / this.seconds,
+      visitsPerSec: (this.tally.valid202 * visitsPerRequest) / this.seconds,
+      p50: median(this.p50s),
+      p99: median(this.p99s),
+      seconds: this.seconds,
+      tally: this.tally,
+      errors: this.errors,
+      timeouts: this.timeouts,
+      cpuCores: {
+        client: cores(this.clientCpuMs),
+        server: cores(this.serverCpuMs),
+        ...(hasEndpoint ? { endpoint: cores(this.endpointCpuMs) } : {}),
+      },
+      gatewayVisits: this.reportsVisits
+        ? {
+            storedPerSec: this.stored / this.seconds,
+            pending: this.mostPending,
+            failed: this.failed,
+          }
+        : undefined,
+    };
+  }
+}
+
+/**
+ * One run of a scenario over `subjects` (in the run's order), each started fresh.
  * @param {object} options
- * @param {Subject} options.subject
+ * @param {Subject[]} options.subjects
  * @param {number} options.visitsPerRequest
  * @param {number} options.connections
- * @param {{ warmupMs: number, runMs: number }} options.timing
- * @returns {Promise<RunResult>}
+ * @param {Timing} options.timing
+ * @returns {Promise<Map<string, RunResult>>} by subject name
  */
-export async function measure({ subject, visitsPerRequest, connections, timing }) {
-  const running = await subject.start();
+export async function measureRun({ subjects, visitsPerRequest, connections, timing }) {
+  /** @type {{ subject: Subject, running: Running, totals: SliceTotals }[]} */
+  const started = [];
   try {
-    if (timing.warmupMs > 0) {
-      await load({ url: running.url, visitsPerRequest, connections, durationMs: timing.warmupMs });
+    for (const subject of subjects) {
+      started.push({ subject, running: await subject.start(), totals: new SliceTotals() });
     }
-    const before = await running.metrics();
-    const serverCpu = startCpuMeter(running.pid);
-    const endpointCpu =
-      running.endpointPid === undefined ? undefined : startCpuMeter(running.endpointPid);
-    const { result, tally, seconds } = await load({
-      url: running.url,
-      visitsPerRequest,
-      connections,
-      durationMs: timing.runMs,
-    });
-    const server = serverCpu();
-    const endpoint = endpointCpu?.();
-    const after = await running.metrics();
-    const answered = Object.values(tally.byStatus).reduce((a, b) => a + b, 0);
-    const cores = (/** @type {number | undefined} */ ms) =>
-      ms === undefined ? undefined : Math.round((ms / 1000 / seconds) * 100) / 100;
-    return {
-      requestsPerSec: answered / seconds,
-      visitsPerSec: (tally.valid202 * visitsPerRequest) / seconds,
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      seconds,
-      tally,
-      errors: result.errors,
-      timeouts: result.timeouts,
-      cpuCores: {
-        client: /** @type {number} */ (cores(server.selfCpuMs)),
-        server: cores(server.childCpuMs) ?? Number.NaN,
-        ...(endpoint === undefined ? {} : { endpoint: cores(endpoint.childCpuMs) ?? Number.NaN }),
-      },
-      gatewayVisits:
-        before && after
-          ? {
-              storedPerSec: (after.visits.stored - before.visits.stored) / seconds,
-              pending: after.visits.pending,
-              failed: after.visits.failed,
-            }
-          : undefined,
-    };
+    for (const { running } of started) {
+      if (timing.warmupMs > 0) {
+        await load({
+          url: running.url,
+          visitsPerRequest,
+          connections,
+          durationMs: timing.warmupMs,
+        });
+      }
+      await settle(running);
+    }
+    for (let slice = 0; slice < timing.slices; slice++) {
+      for (const { running, totals } of slice % 2 === 0 ? started : [...started].reverse()) {
+        const before = await running.metrics();
+        const serverCpu = startCpuMeter(running.pid);
+        const endpointCpu =
+          running.endpointPid === undefined ? undefined : startCpuMeter(running.endpointPid);
+        const measured = await load({
+          url: running.url,
+          visitsPerRequest,
+          connections,
+          durationMs: timing.sliceMs,
+        });
+        totals.add(measured, serverCpu(), endpointCpu?.());
+        const atEnd = await running.metrics();
+        await settle(running);
+        const after = await running.metrics();
+        if (before && atEnd && after) {
+          totals.reportsVisits = true;
+          totals.stored += after.visits.stored - before.visits.stored;
+          totals.mostPending = Math.max(totals.mostPending, atEnd.visits.pending);
+          totals.failed = after.visits.failed;
+        }
+      }
+    }
+    return new Map(
+      started.map(({ subject, running, totals }) => [
+        subject.name,
+        totals.result(visitsPerRequest, running.endpointPid !== undefined),
+      ]),
+    );
   } finally {
-    await running.stop();
+    for (const { running } of started) await running.stop();
   }
 }
