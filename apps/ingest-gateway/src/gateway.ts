@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import {
   KinesisProducer,
   type KinesisProducerMetrics,
+  ProducerClosedError,
   type PutListener,
   type PutResult,
 } from '@kinesis-kit/producer';
@@ -556,8 +557,10 @@ class Gateway implements IngestGateway {
           this.producer.send(record, batch, { signal: rollback.signal });
         }
       } catch (error) {
-        // Closed by its owner: the records it took go back too.
+        // Closed by its owner: the records it took go back too, and the answer is 503 as for a
+        // full buffer (the README says so): another replica, or this one later, may take them.
         takeBack(error);
+        if (error instanceof ProducerClosedError) throw this.#overloaded();
         throw error;
       }
       // A record that found room took it synchronously. If one did not, it would wait: take the

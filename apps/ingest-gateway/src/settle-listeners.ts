@@ -25,14 +25,22 @@ export class StoredAnswer implements RecordListener {
     this.#done = done;
   }
 
+  // The outcome is kept even if `next` throws (a logger that throws, say): the request is
+  // answered whatever happens to the gateway's own bookkeeping.
   stored(result: PutResult, record: UserRecord): void {
-    this.#next.stored(result, record);
-    this.#settle(record, { status: 'fulfilled', value: result });
+    try {
+      this.#next.stored(result, record);
+    } finally {
+      this.#settle(record, { status: 'fulfilled', value: result });
+    }
   }
 
   failed(error: unknown, record: UserRecord): void {
-    this.#next.failed(error, record);
-    this.#settle(record, { status: 'rejected', reason: error });
+    try {
+      this.#next.failed(error, record);
+    } finally {
+      this.#settle(record, { status: 'rejected', reason: error });
+    }
   }
 
   #settle(record: UserRecord, outcome: PromiseSettledResult<PutResult>): void {

@@ -95,4 +95,23 @@ describe('back-pressure', () => {
     expect(stored.map((v) => v.visitId).sort()).toEqual(first.map((v) => v.visitId).sort());
     expect(gateway.metrics().visits).toMatchObject({ accepted: 4, stored: 4, failed: 0 });
   });
+
+  it('answers 503 (retriable) when the shared producer was closed by its owner, and counts nothing', async () => {
+    const streamName = await createStream(local.client, 1);
+    const producer = new KinesisProducer({ streamName, client: local.client });
+    const gateway = await createIngestGateway({ producer, port: 0 });
+    expect((await postJson(gateway.url, [visit()])).status).toBe(202);
+    await producer.close();
+    const refused = await postJson(gateway.url, [visit(), visit()]);
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({ error: 'Overloaded', retriable: true });
+    expect(refused.headers.get('retry-after')).toBe('1');
+    await gateway.close();
+    expect(gateway.metrics().visits).toMatchObject({
+      accepted: 1,
+      stored: 1,
+      failed: 0,
+      pending: 0,
+    });
+  });
 });

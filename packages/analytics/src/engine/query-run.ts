@@ -685,10 +685,6 @@ export class QueryRunner implements QueryRun {
     );
   }
 
-  /**
-   * KDA's error_stream row for an error or late row, built only when someone takes it: the
-   * `error_stream` output (iterator, sink) or, with `feed`, the pumps reading error_stream.
-   */
   /** Whether a pump of the query reads `error_stream`. */
   #errorStreamFed(): boolean {
     return this.#plan?.streams.has(ERROR_STREAM) === true;
@@ -706,6 +702,10 @@ export class QueryRunner implements QueryRun {
     return (feed && this.#errorStreamFed()) || this.#errorStreamShown();
   }
 
+  /**
+   * KDA's error_stream row for an error or late row, built only when someone takes it: the
+   * `error_stream` output (iterator, sink) or, with `feed`, the pumps reading error_stream.
+   */
   #errorStream(
     name: string,
     message: string,
