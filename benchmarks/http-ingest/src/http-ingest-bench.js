@@ -22,11 +22,11 @@ import { INVALID_FRACTION } from './workload.js';
 
 /**
  * Full runs: 2 s of warm-up of each subject (fresh servers, JIT), then 5 slices of 2 s each,
- * the subjects alternating: 10 s measured per subject and run.
+ * each after 0.5 s of lead-in, the subjects alternating: 10 s measured per subject and run.
  */
-const FULL = { warmupMs: 2000, sliceMs: 2000, slices: 5, runs: 3, connections: 32 };
+const FULL = { warmupMs: 2000, leadInMs: 500, sliceMs: 2000, slices: 5, runs: 3, connections: 32 };
 /** Quick runs: every scenario and subject for a second. */
-const QUICK = { warmupMs: 300, sliceMs: 500, slices: 2, runs: 1, connections: 32 };
+const QUICK = { warmupMs: 300, leadInMs: 200, sliceMs: 500, slices: 2, runs: 1, connections: 32 };
 
 const SCENARIOS = [
   { name: 'single-visit', visitsPerRequest: 1 },
@@ -44,7 +44,9 @@ async function main() {
   const measurements = SCENARIOS.length * protocol.runs;
   // Per subject: its start, warm-up, slices and the gateway's settling after each.
   const eachSeconds =
-    SUBJECTS.length * ((protocol.warmupMs + protocol.slices * (protocol.sliceMs + 300)) / 1000 + 1);
+    SUBJECTS.length *
+    ((protocol.warmupMs + protocol.slices * (protocol.leadInMs + protocol.sliceMs + 300)) / 1000 +
+      1);
   log(
     `http-ingest: ${SCENARIOS.length} scenarios × ${SUBJECTS.length} subjects × ` +
       `${protocol.runs} run(s), ${protocol.connections} connections, subjects alternating in ` +
@@ -58,6 +60,7 @@ async function main() {
       connections: protocol.connections,
       invalidFraction: INVALID_FRACTION,
       warmupMs: protocol.warmupMs,
+      leadInMs: protocol.leadInMs,
       sliceMs: protocol.sliceMs,
       slices: protocol.slices,
       gateway: { shards: STREAM.shards, endpointLimits: 'off', ...GATEWAY_BUFFER },

@@ -4,8 +4,9 @@
  * measured in alternating slices of autocannon load from this process (the order reversed every
  * other slice), so that a change in the load of this shared machine falls on every subject
  * alike instead of on whichever was measured at the time. After every slice the gateway is let
- * store what it accepted (its producer's buffer empties) before the next slice starts, so that
- * none of its work lands in another subject's slice.
+ * store what it accepted (its producer's buffer empties), so that none of its work lands in
+ * another subject's slice; before every slice comes a lead-in of the same load, not measured,
+ * so that the slice measures the steady state (sending included), not a gateway starting idle.
  *
  * Every answer is counted by what was sent: each valid body must get 202 (or 503 if the
  * gateway's buffer is genuinely full, counted apart), each invalid body 400.
@@ -41,14 +42,15 @@ import { createBodySource } from './workload.js';
  * @property {{ client: number, server: number, endpoint?: number }} cpuCores CPU time over its
  *   slices in cores: this process (autocannon), the server, the local endpoint
  * @property {{ storedPerSec: number, pending: number, failed: number } | undefined} gatewayVisits
- *   the gateway's own counts (`GET /metrics`): visits stored in the stream per second of its
- *   slices (the visits it accepted in a slice are stored by the time the next slice starts),
- *   the most visits still pending at the end of a slice, and the visits the producer gave up on
+ *   the gateway's own counts (`GET /metrics`): visits stored in the stream within its slices,
+ *   per second, the most visits still pending at the end of a slice, and the visits the
+ *   producer gave up on
  */
 
 /**
  * @typedef {object} Timing
  * @property {number} warmupMs load on each subject before its slices
+ * @property {number} leadInMs load, not measured, before each slice
  * @property {number} sliceMs one slice of load
  * @property {number} slices slices per subject and run
  */
@@ -240,6 +242,15 @@ export async function measureRun({ subjects, visitsPerRequest, connections, timi
     }
     for (let slice = 0; slice < timing.slices; slice++) {
       for (const { running, totals } of slice % 2 === 0 ? started : [...started].reverse()) {
+        // The same load, not measured, so that the slice starts in steady state: the gateway's
+        // producer sending as it does under continuous load (with batches of 100, its buffer
+        // full), not idle after the settling.
+        await load({
+          url: running.url,
+          visitsPerRequest,
+          connections,
+          durationMs: timing.leadInMs,
+        });
         const before = await running.metrics();
         const serverCpu = startCpuMeter(running.pid);
         const endpointCpu =
@@ -251,15 +262,15 @@ export async function measureRun({ subjects, visitsPerRequest, connections, timi
           durationMs: timing.sliceMs,
         });
         totals.add(measured, serverCpu(), endpointCpu?.());
-        const atEnd = await running.metrics();
-        await settle(running);
         const after = await running.metrics();
-        if (before && atEnd && after) {
+        if (before && after) {
           totals.reportsVisits = true;
+          // Stored within the slice: what it stores after the slice is not on the clock.
           totals.stored += after.visits.stored - before.visits.stored;
-          totals.mostPending = Math.max(totals.mostPending, atEnd.visits.pending);
+          totals.mostPending = Math.max(totals.mostPending, after.visits.pending);
           totals.failed = after.visits.failed;
         }
+        await settle(running);
       }
     }
     return new Map(

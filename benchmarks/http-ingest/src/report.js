@@ -221,7 +221,7 @@ export function toVerdict(results) {
 /** @param {Results} results */
 export function toMarkdown(results) {
   const protocol =
-    /** @type {{ warmupMs: number, sliceMs: number, slices: number, runs: number, connections: number }} */ (
+    /** @type {{ warmupMs: number, leadInMs: number, sliceMs: number, slices: number, runs: number, connections: number }} */ (
       results.protocol
     );
   return `# HTTP ingest: the ingest gateway vs a bare node:http server
@@ -235,13 +235,14 @@ in a child process of its own. Each run of a scenario starts both servers, warms
 ${protocol.warmupMs / 1000} s, then measures them in ${protocol.slices} alternating slices of \
 ${protocol.sliceMs / 1000} s each (the order reversed every other slice; \
 ${(protocol.slices * protocol.sliceMs) / 1000} s per server and run), so that a change in the
-load of this shared machine falls on both alike; after every slice the gateway stores what it
-accepted before the next slice starts. ${protocol.runs} runs, subjects in turn first. 5% of the
+load of this shared machine falls on both alike. Each slice comes after \
+${protocol.leadInMs / 1000} s of the same load, not measured (the slice starts in steady state);
+after each, the gateway stores what it accepted before the other server's turn. ${protocol.runs} runs, subjects in turn first. 5% of the
 bodies are invalid and must get 400. The gateway writes to a local endpoint (its own child
 process, limits off, 16 shards) with its default producer buffer (20,000 records, 16 MiB).
 
 req/s counts every answer (503s too); visits/s the visits answered 202 (ratio: of the medians);
-stored visits/s what the gateway's producer stored in the stream, per second of its slices.
+stored visits/s what the gateway's producer stored in the stream within its slices, per second.
 Latency: autocannon's p50 and p99 of each slice; the median over a run's slices, then over the
 runs. CPU: cores each process used over its slices (medians).
 
