@@ -194,31 +194,41 @@ export class FirehoseProducer implements AsyncDisposable {
     const recordBytes = validateFirehoseRecord(record, this.#options.delimiter.byteLength);
     if (signal?.aborted) throw this.#settler.abortedBeforeQueued(record, signal.reason);
     const epoch = this.#puts.begin();
-    const enqueue = () => {
-      const pending = new PendingFirehoseRecord(
-        record,
-        recordBytes,
-        Date.now(),
-        this.#options.recordTtlMs,
-        listener,
-        this.#puts,
-        epoch,
-      );
-      this.#settler.hold(pending);
-      this.#queue.push(pending);
-      this.#settler.failOnAbort(pending, signal, () => this.#queue.remove(pending));
-      this.#scheduler.soon();
-    };
     // With room now, the record is queued in this tick, so a flush() or close() called right
     // after put() includes it.
     if (this.#capacity.tryAcquire(recordBytes)) {
-      enqueue();
+      this.#enqueue(record, recordBytes, signal, listener, epoch);
       return;
     }
-    this.#enqueueWhenRoom(record, recordBytes, signal, enqueue).catch((error: unknown) => {
+    this.#enqueueWhenRoom(record, recordBytes, signal, () =>
+      this.#enqueue(record, recordBytes, signal, listener, epoch),
+    ).catch((error: unknown) => {
       notifyFailed(listener, error, record);
       this.#puts.end(epoch);
     });
+  }
+
+  /** Queues a record that holds its buffer room. */
+  #enqueue(
+    record: FirehoseRecord,
+    recordBytes: number,
+    signal: AbortSignal | undefined,
+    listener: PutListener<FirehoseRecord, FirehosePutResult>,
+    epoch: number,
+  ): void {
+    const pending = new PendingFirehoseRecord(
+      record,
+      recordBytes,
+      Date.now(),
+      this.#options.recordTtlMs,
+      listener,
+      this.#puts,
+      epoch,
+    );
+    this.#settler.hold(pending);
+    this.#queue.push(pending);
+    this.#settler.failOnAbort(pending, signal, () => this.#queue.remove(pending));
+    this.#scheduler.soon();
   }
 
   /** Waits for buffer room, then queues the record; its bytes are held until it settles. */
