@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { createKeepAliveKinesisClient } from '@kinesis-kit/producer';
 import { consoleLogger as logger } from '@kinesis-kit/records';
 import { type CliSettings, parseCliArgs, USAGE } from './cli-args.js';
 import { ensureStream, runCli } from './cli-support.js';
@@ -9,8 +10,9 @@ async function main(settings: CliSettings): Promise<void> {
   const cleanups: (() => Promise<void> | void)[] = [];
   let client: KinesisClient;
   if (settings.aws) {
-    // The standard configuration: credential chain, AWS_REGION, AWS_ENDPOINT_URL_KINESIS.
-    client = new KinesisClient({ maxAttempts: 1 });
+    // The standard configuration: credential chain, AWS_REGION, AWS_ENDPOINT_URL_KINESIS; its
+    // connections kept open from one call to the next.
+    client = createKeepAliveKinesisClient();
     cleanups.push(() => client.destroy());
     if (settings.createStreamShards !== undefined) {
       await ensureStream(client, settings.stream, {
@@ -26,11 +28,10 @@ async function main(settings: CliSettings): Promise<void> {
     });
     cleanups.push(() => kinesis.close());
     console.log(`local Kinesis endpoint at ${kinesis.endpoint} (AWS_ENDPOINT_URL_KINESIS)`);
-    client = new KinesisClient({
+    client = createKeepAliveKinesisClient({
       endpoint: kinesis.endpoint,
       region: 'us-east-1',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
     });
     cleanups.unshift(() => client.destroy());
   }

@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
+import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { createIngestGateway, ensureStream, type IngestGateway } from '@kinesis-kit/ingest-gateway';
 import type { LocalKinesis } from '@kinesis-kit/local';
+import { createKeepAliveKinesisClient } from '@kinesis-kit/producer';
 import { type Logger, silentLogger } from '@kinesis-kit/records';
 import { CountingConsumer } from './counting-consumer.js';
 import { DashboardServer } from './dashboard/server.js';
@@ -233,11 +234,10 @@ export async function startVisitorDemo(options: VisitorDemoOptions): Promise<Vis
       });
       const started = kinesis;
       cleanups.push(() => started.close());
-      const owned = new KinesisClient({
+      const owned = createKeepAliveKinesisClient({
         endpoint: kinesis.endpoint,
         region: 'us-east-1',
         credentials: LOCAL_CREDENTIALS,
-        maxAttempts: 1,
       });
       cleanups.push(() => owned.destroy());
       client = owned;
@@ -251,7 +251,7 @@ export async function startVisitorDemo(options: VisitorDemoOptions): Promise<Vis
       if (options.client) {
         client = options.client;
       } else {
-        const owned = new KinesisClient({ maxAttempts: 1 });
+        const owned = createKeepAliveKinesisClient();
         cleanups.push(() => owned.destroy());
         client = owned;
       }

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import {
   backoffMs,
   InvalidArgumentError,
@@ -10,6 +10,7 @@ import {
 import type { ConsumerBatch, ConsumerBatches, ConsumerRecord } from './batch.js';
 import { BatchChannel } from './batch-channel.js';
 import type { CheckpointStore } from './checkpoints/checkpoint-store.js';
+import { defaultClient } from './default-client.js';
 import { DEFAULTS } from './defaults.js';
 import { ConsumerStateError, HandlerFailedError } from './errors.js';
 import type { KinesisConsumerEvents } from './events.js';
@@ -83,7 +84,7 @@ export class KinesisConsumer implements AsyncDisposable {
     this.#store = options.checkpoints;
     this.#onFailedBatch = options.onFailedBatch;
     this.#ownsClient = options.client === undefined;
-    this.#client = options.client ?? new KinesisClient({ maxAttempts: 1 });
+    this.#client = options.client ?? defaultClient(this.#options.mode);
     this.#events = new TypedEvents((error) =>
       this.#logger.warn(`a KinesisConsumer listener threw: ${(error as Error)?.stack ?? error}`),
     );

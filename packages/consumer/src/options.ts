@@ -20,7 +20,8 @@ export type KinesisConsumerOptions = ({ streamName: string } | { streamARN: stri
   /**
    * The client to read with. Without one, the consumer builds a KinesisClient from the standard
    * configuration (credential chain, `AWS_REGION`, `AWS_ENDPOINT_URL_KINESIS`) with SDK retries
-   * off, because the consumer retries itself; and destroys it when it stops.
+   * off, because the consumer retries itself, and (polling) connections kept open from one
+   * GetRecords to the next; and destroys it when it stops.
    */
   readonly client?: KinesisClient;
   /** Where checkpoints are kept: `MemoryCheckpointStore`, `FileCheckpointStore`, or your own. */

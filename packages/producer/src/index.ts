@@ -14,6 +14,7 @@ export {
 } from './firehose/firehose-producer.js';
 export type { FirehosePutResult, FirehoseRecord } from './firehose/firehose-record.js';
 export type { FirehoseProducerOptions } from './firehose/options.js';
+export { createKeepAliveKinesisClient } from './kinesis/keep-alive-client.js';
 export {
   KinesisProducer,
   type KinesisProducerEvents,

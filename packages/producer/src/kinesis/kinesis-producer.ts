@@ -1,5 +1,5 @@
 import {
-  KinesisClient,
+  type KinesisClient,
   PutRecordsCommand,
   type PutRecordsResultEntry,
 } from '@aws-sdk/client-kinesis';
@@ -29,6 +29,7 @@ import { PutTracker } from '../shared/put-tracker.js';
 import { tooLateToSend } from '../shared/send-budget.js';
 import { type Entry, type RequestRoom, takeEntries } from './entry-builder.js';
 import { HashKeyCache } from './hash-key-cache.js';
+import { createKeepAliveKinesisClient } from './keep-alive-client.js';
 import { type KinesisProducerOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { PendingRecord, type PutResult } from './pending-record.js';
 import { ShardDirectory } from './shard-directory.js';
@@ -172,7 +173,7 @@ export class KinesisProducer implements AsyncDisposable {
     this.#options = resolveOptions(options);
     this.#logger = options.logger ?? silentLogger;
     this.#ownsClient = options.client === undefined;
-    this.#client = options.client ?? new KinesisClient({ maxAttempts: 1 });
+    this.#client = options.client ?? createKeepAliveKinesisClient();
     this.#events = new TypedEvents((error) =>
       this.#logger.warn(`a KinesisProducer listener threw: ${(error as Error)?.stack ?? error}`),
     );

@@ -8,9 +8,11 @@ import type { StreamAddress } from './shard-directory.js';
 /** Options of {@link KinesisProducer}. Every one but the stream has a default (`defaults.ts`). */
 export type KinesisProducerOptions = ({ streamName: string } | { streamARN: string }) & {
   /**
-   * The client to send with. Without one, the producer builds a KinesisClient from the standard
-   * configuration (credential chain, `AWS_REGION`, `AWS_ENDPOINT_URL_KINESIS`) with SDK retries
-   * off, because the producer retries itself, entry by entry; and destroys it on close.
+   * The client to send with. Without one, the producer builds one with
+   * {@link createKeepAliveKinesisClient}: from the standard configuration (credential chain,
+   * `AWS_REGION`, `AWS_ENDPOINT_URL_KINESIS`), with SDK retries off, because the producer
+   * retries itself, entry by entry, and connections kept open between calls; and destroys it
+   * on close.
    */
   readonly client?: KinesisClient;
   /** Pack user records into KPL aggregates per predicted shard. @default true */
