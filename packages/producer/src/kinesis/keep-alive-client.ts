@@ -10,9 +10,11 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
  *
  * Why not the SDK's default: for Kinesis it is HTTP/2 with `disableConcurrentStreams: true`,
  * which opens a new connection for every call (on AWS, a new TLS session too) and closes it
- * after the answer (aws/aws-sdk-js-v3#8279). One HTTP/2 session shared by all calls instead made
- * concurrent PutRecords of 1 MB records fail and retry on the local endpoint, where HTTP/1.1
- * did not. For request/response calls only (PutRecords, ListShards, GetRecords, ...):
+ * after the answer (aws/aws-sdk-js-v3#8279). One HTTP/2 session shared by all calls
+ * (`disableConcurrentStreams: false`) is no better for a producer: concurrent PutRecords of
+ * 1 MB records outgrow the client session's 10 MB memory limit and fail with
+ * `NGHTTP2_ENHANCE_YOUR_CALM` (8 of 160 here; smithy-lang/smithy-typescript#1996), where HTTP/1.1
+ * failed none. For request/response calls only (PutRecords, ListShards, GetRecords, ...):
  * SubscribeToShard needs HTTP/2.
  *
  * @example
