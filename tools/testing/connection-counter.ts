@@ -1,5 +1,5 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 
 /**
  * A TCP proxy in front of an endpoint (`target()`, read when a client connects) that counts the
@@ -35,20 +35,25 @@ export function useConnectionCounter(target: () => string) {
 
 /**
  * Points the standard AWS configuration (`AWS_ENDPOINT_URL_KINESIS`, `AWS_REGION`, access keys)
- * at `endpoint`, as code that builds its own client reads it; every test gets the environment
- * back as it was.
+ * at `endpoint`, as code that builds its own client reads it, with nothing else from the
+ * environment that could send it elsewhere (a profile, a session token, an order to ignore
+ * configured endpoints); every test gets the environment back as it was.
  */
 export function useStandardConfiguration(): (endpoint: string) => void {
-  const saved = { ...process.env };
   afterEach(() => {
-    process.env = { ...saved };
+    vi.unstubAllEnvs();
   });
   return (endpoint) => {
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_KINESIS: endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-    });
+    vi.stubEnv('AWS_ENDPOINT_URL_KINESIS', endpoint);
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+    for (const name of [
+      'AWS_PROFILE',
+      'AWS_SESSION_TOKEN',
+      'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
+    ]) {
+      vi.stubEnv(name, undefined);
+    }
   };
 }

@@ -14,7 +14,10 @@ export {
 } from './firehose/firehose-producer.js';
 export type { FirehosePutResult, FirehoseRecord } from './firehose/firehose-record.js';
 export type { FirehoseProducerOptions } from './firehose/options.js';
-export { createKeepAliveKinesisClient } from './kinesis/keep-alive-client.js';
+export {
+  createKeepAliveKinesisClient,
+  KEEP_ALIVE_HANDLER_DEFAULTS,
+} from './kinesis/keep-alive-client.js';
 export {
   KinesisProducer,
   type KinesisProducerEvents,

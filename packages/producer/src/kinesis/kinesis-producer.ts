@@ -173,7 +173,7 @@ export class KinesisProducer implements AsyncDisposable {
     this.#options = resolveOptions(options);
     this.#logger = options.logger ?? silentLogger;
     this.#ownsClient = options.client === undefined;
-    this.#client = options.client ?? createKeepAliveKinesisClient();
+    this.#client = options.client ?? this.#defaultClient();
     this.#events = new TypedEvents((error) =>
       this.#logger.warn(`a KinesisProducer listener threw: ${(error as Error)?.stack ?? error}`),
     );
@@ -277,6 +277,18 @@ export class KinesisProducer implements AsyncDisposable {
   ): void {
     notifyFailed(listener, error, record);
     this.#puts.end(epoch);
+  }
+
+  /**
+   * The client built when none is given: connections kept open, as many as requests may be in
+   * flight plus one for a shard map reload (rather than the pool's usual 50), so that no request
+   * waits for a connection while its timeout runs.
+   */
+  #defaultClient(): KinesisClient {
+    const maxSockets = this.#options.maxInFlightRequests + 1;
+    return createKeepAliveKinesisClient({
+      requestHandler: { httpAgent: { maxSockets }, httpsAgent: { maxSockets } },
+    });
   }
 
   /** Waits for buffer room and the shard map; the record's bytes are then held until it settles. */
