@@ -36,6 +36,12 @@ interface Output {
   readonly outputs: QueryOutput[];
 }
 
+/** Where an `error_stream` row goes: the query's own pumps (`fed`), its reader or sink (`shown`). */
+interface ErrorStreamTargets {
+  readonly fed: boolean;
+  readonly shown: boolean;
+}
+
 /**
  * A running query: reads the source, runs the pipeline, hands outputs to iterators and sinks,
  * fires processing-time windows on a timer, and checkpoints consumer batches once their
@@ -618,7 +624,8 @@ export class QueryRunner implements QueryRun {
 
   #takeLate(stage: StagePlan, rows: readonly LateRow<Row>[]): void {
     this.#rowsLate += rows.length;
-    if (!this.#late.hasReaders && !this.#errorStreamWanted(stage.input !== ERROR_STREAM)) {
+    const targets = this.#errorStreamTargets(stage.input !== ERROR_STREAM);
+    if (!this.#late.hasReaders && !targets.fed && !targets.shown) {
       // Nobody reads them: counted as unread, as #flush counts the rows of an output nobody
       // reads, without building records for nobody (a query without a late reader over a
       // disordered stream would otherwise spend much of its time on them).
@@ -642,7 +649,7 @@ export class QueryRunner implements QueryRun {
         late.time,
         stage.label,
         undefined,
-        stage.input !== ERROR_STREAM,
+        targets,
       );
     }
   }
@@ -667,7 +674,7 @@ export class QueryRunner implements QueryRun {
       typeof rowtime === 'number' ? rowtime : undefined,
       stage.label,
       undefined,
-      stage.input !== ERROR_STREAM,
+      this.#errorStreamTargets(stage.input !== ERROR_STREAM),
     );
   }
 
@@ -681,30 +688,26 @@ export class QueryRunner implements QueryRun {
       undefined,
       undefined,
       error.data,
-      true,
+      this.#errorStreamTargets(true),
     );
   }
 
-  /** Whether a pump of the query reads `error_stream`. */
-  #errorStreamFed(): boolean {
-    return this.#plan?.streams.has(ERROR_STREAM) === true;
-  }
-
-  /** Whether `error_stream` has a reader or a sink. */
-  #errorStreamShown(): boolean {
-    return (
-      this.#streamChannels.get(ERROR_STREAM)?.hasReaders === true || this.#sinks.has(ERROR_STREAM)
-    );
-  }
-
-  /** Whether an `error_stream` row would go anywhere (`feed`: may it go to the query's pumps). */
-  #errorStreamWanted(feed: boolean): boolean {
-    return (feed && this.#errorStreamFed()) || this.#errorStreamShown();
+  /**
+   * Where an `error_stream` row would go now: to the query's pumps that read `error_stream`
+   * (`fed`, only with `feed`), to its reader or sink (`shown`).
+   */
+  #errorStreamTargets(feed: boolean): ErrorStreamTargets {
+    return {
+      fed: feed && this.#plan?.streams.has(ERROR_STREAM) === true,
+      shown:
+        this.#streamChannels.get(ERROR_STREAM)?.hasReaders === true ||
+        this.#sinks.has(ERROR_STREAM),
+    };
   }
 
   /**
    * KDA's error_stream row for an error or late row, built only when someone takes it: the
-   * `error_stream` output (iterator, sink) or, with `feed`, the pumps reading error_stream.
+   * pumps reading error_stream, the `error_stream` output (iterator, sink); see `targets`.
    */
   #errorStream(
     name: string,
@@ -713,10 +716,8 @@ export class QueryRunner implements QueryRun {
     rowtime: number | undefined,
     pump: string | undefined,
     data: Uint8Array | undefined,
-    feed: boolean,
+    { fed, shown }: ErrorStreamTargets,
   ): void {
-    const fed = feed && this.#errorStreamFed();
-    const shown = this.#errorStreamShown();
     if (!fed && !shown) return;
     const dataRow =
       row !== undefined

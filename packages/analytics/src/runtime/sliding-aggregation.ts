@@ -156,6 +156,8 @@ export class SlidingAggregation<Row> {
    */
   process(rows: readonly Row[]): void {
     let lateRows: LateRow<Row>[] | undefined;
+    // The same for every row past the horizon in this call (the watermark moves between calls).
+    let pastHorizon: string | undefined;
     const ordered = this.#ordered;
     const horizon = this.#watermark - this.#latenessMs;
     for (let r = 0; r < rows.length; r++) {
@@ -173,7 +175,8 @@ export class SlidingAggregation<Row> {
           this.#processOne(row, time);
         }
       } else if (time <= horizon) {
-        reason = `rows up to the watermark ${this.#watermark} - allowedLatenessMs (${this.#latenessMs}) have been output already`;
+        pastHorizon ??= `rows up to the watermark ${this.#watermark} - allowedLatenessMs (${this.#latenessMs}) have been output already`;
+        reason = pastHorizon;
       } else {
         this.#buffer.push(row, time);
       }
