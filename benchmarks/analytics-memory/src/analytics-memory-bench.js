@@ -5,13 +5,12 @@
  * memory. Full runs write benchmarks/results/analytics-memory.json and .md; --quick prints the
  * table and checks the shape only.
  */
-import { parseArgs } from 'node:util';
-import { toVerdict } from '@kinesis-kit/bench-analytics/report';
 import {
   finishRun,
   formatThousands,
+  goalVerdict,
   loadAverage1m,
-  parseDuration,
+  parseMemoryRunArgs,
   runMain,
 } from '@kinesis-kit/bench-harness';
 import { runMemory } from './memory-run.js';
@@ -42,27 +41,18 @@ const log = (line) => console.log(line);
 
 /** @returns {{ quick: boolean, protocol: import('./memory-run.js').MemoryProtocol }} */
 function parseCommandLine() {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: 'boolean', default: false },
-      duration: { type: 'string' },
-      rate: { type: 'string' },
-    },
+  const { quick, protocol } = parseMemoryRunArgs({
+    full: FULL,
+    quick: QUICK,
+    rateKey: 'eventsPerSec',
   });
-  const protocol = { ...(values.quick ? QUICK : FULL) };
-  if (values.duration !== undefined) protocol.durationMs = parseDuration(values.duration);
-  if (values.rate !== undefined) protocol.eventsPerSec = Number(values.rate);
-  if (!(Number.isFinite(protocol.eventsPerSec) && protocol.eventsPerSec > 0)) {
-    throw new Error(`--rate must be a positive number of events/s, got ${values.rate}`);
-  }
-  protocol.warmupMs = Math.min(protocol.warmupMs, protocol.durationMs / 5);
   // A shorter run than the default needs fewer samples: half of those it has time for.
   const samplesAfterWarmup = (protocol.durationMs - protocol.warmupMs) / protocol.sampleMs;
   protocol.minSamples = Math.max(
     2,
     Math.min(protocol.minSamples, Math.floor(samplesAfterWarmup / 2)),
   );
-  return { quick: values.quick === true, protocol };
+  return { quick, protocol };
 }
 
 async function main() {
@@ -77,7 +67,7 @@ async function main() {
   await finishRun({
     quick,
     results,
-    printed: [toTable(results), toVerdict(results)],
+    printed: [toTable(results), goalVerdict(results)],
     shapeProblems: () => analyticsMemoryShapeProblems(results),
     toMarkdown,
     log,

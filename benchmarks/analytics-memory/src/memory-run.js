@@ -6,10 +6,9 @@
  * the soak benchmark judges it: the first fifth of the steady state against the last.
  */
 import { runQuery } from '@kinesis-kit/analytics';
-import { collectGarbage } from '@kinesis-kit/bench-analytics/runner';
 import { flinkTumbleCountSql } from '@kinesis-kit/bench-analytics/subjects';
 import { WORKLOAD } from '@kinesis-kit/bench-analytics/workloads';
-import { formatThousands, round, trendOf } from '@kinesis-kit/bench-harness';
+import { collectGarbage, formatThousands, round, trendOf } from '@kinesis-kit/bench-harness';
 import { pacedSource } from './paced-source.js';
 
 const MiB = 1024 * 1024;

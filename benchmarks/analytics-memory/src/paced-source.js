@@ -10,22 +10,21 @@ import { createEventGenerator, WORKLOAD } from '@kinesis-kit/bench-analytics/wor
 
 /**
  * @typedef {import('@kinesis-kit/bench-analytics/workloads').Visit} Visit
- * @typedef {import('@kinesis-kit/bench-analytics/workloads').WorkloadShape} WorkloadShape
  * @typedef {object} PacedSourceOptions
  * @property {number} eventsPerSec the target rate
  * @property {() => boolean} shouldStop asked before each batch
  * @property {(events: number) => void} onBatch runs before each batch is yielded, with the
  *   events so far (the memory run samples there)
- * @property {WorkloadShape} [shape]
  */
 
 /**
  * @param {PacedSourceOptions} options
  * @returns {AsyncIterable<Visit[]>}
  */
-export function pacedSource({ eventsPerSec, shouldStop, onBatch, shape = WORKLOAD }) {
-  const events = createEventGenerator(shape);
-  const msPerBatch = (shape.batchSize * 1000) / eventsPerSec;
+export function pacedSource({ eventsPerSec, shouldStop, onBatch }) {
+  const { batchSize } = WORKLOAD;
+  const events = createEventGenerator(WORKLOAD);
+  const msPerBatch = (batchSize * 1000) / eventsPerSec;
   return {
     async *[Symbol.asyncIterator]() {
       const startedAt = performance.now();
@@ -36,8 +35,8 @@ export function pacedSource({ eventsPerSec, shouldStop, onBatch, shape = WORKLOA
         if (aheadMs >= 1) await setTimeout(aheadMs);
         else await setImmediate();
         onBatch(events.count);
-        const batch = new Array(shape.batchSize);
-        for (let i = 0; i < shape.batchSize; i++) batch[i] = events.next();
+        const batch = new Array(batchSize);
+        for (let i = 0; i < batchSize; i++) batch[i] = events.next();
         yield batch;
       }
     },

@@ -2,11 +2,11 @@
  * Results: the result-file object of the benchmark protocol (BENCHMARKS.md) with the issue's
  * memory goal, its Markdown table and report. (Writing the files is the harness's.)
  */
-import { toVerdict } from '@kinesis-kit/bench-analytics/report';
 import { WORKLOAD } from '@kinesis-kit/bench-analytics/workloads';
 import {
   describeMachineUnderLoad,
   formatThousands,
+  goalVerdict,
   machineSummary,
   markdownTable,
   resultDate,
@@ -33,25 +33,22 @@ export const SUBJECT = 'flink-sql';
  * @param {Date} run.date
  */
 export function buildResults({ memory, protocol, loadAtStart, date }) {
-  const results = {
+  const row = {
+    name: SCENARIO,
+    subject: SUBJECT,
+    params: { ...memory.params, sql: memory.sql },
+    metrics: memory.metrics,
+    runs: 1,
+  };
+  return {
     benchmark: 'analytics-memory',
     date: resultDate(date),
     machine: describeMachineUnderLoad(loadAtStart),
     protocol,
     workload: WORKLOAD,
-    goals: /** @type {{ goal: string, met: boolean, detail: string[] }[]} */ ([]),
-    scenarios: [
-      {
-        name: SCENARIO,
-        subject: SUBJECT,
-        params: { ...memory.params, sql: memory.sql },
-        metrics: memory.metrics,
-        runs: 1,
-      },
-    ],
+    goals: [goalOf(row)],
+    scenarios: [row],
   };
-  results.goals = goalsOf(results);
-  return results;
 }
 
 /** @typedef {ReturnType<typeof buildResults>} Results */
@@ -61,30 +58,22 @@ const durationText = (seconds) =>
   seconds >= 120 ? `${Math.round(seconds / 60)} min` : `${seconds} s`;
 
 /**
- * The issue's goal, judged: `{ goal, met, detail }` (the summary table shows it).
- * @param {{ scenarios: { params: Record<string, any>, metrics: Record<string, any> }[] }} results
+ * The issue's goal, judged on the run: `{ goal, met, detail }` (the summary table shows it).
+ * @param {{ params: Record<string, any>, metrics: Record<string, any> }} row
  */
-export function goalsOf(results) {
-  const [row] = results.scenarios;
-  const m = /** @type {any} */ (row?.metrics ?? {});
-  return [
-    {
-      goal: `memory flat while the COUNT query runs for ${row ? durationText(Number(row.params.durationSeconds)) : '?'}: live heap grows < ${MAX_HEAP_GROWTH_FRACTION * 100}% from the first to the last fifth of the steady state`,
-      met:
-        row !== undefined &&
-        m.stoppedEarly === undefined &&
-        Math.abs(m.heapGrowthFraction) < MAX_HEAP_GROWTH_FRACTION,
-      detail: row
-        ? [
-            ...(m.stoppedEarly === undefined ? [] : [m.stoppedEarly]),
-            `live heap ${m.heapUsedMiB.first}→${m.heapUsedMiB.last} MiB (${(m.heapGrowthFraction * 100).toFixed(1)}%, max ${m.heapUsedMiB.max})`,
-            `RSS ${m.rssMiB.first}→${m.rssMiB.last} MiB`,
-            `open groups ${formatThousands(m.openGroups.first)}→${formatThousands(m.openGroups.last)} (max ${formatThousands(m.openGroups.max)}), ≤ ${m.openWindowsMax} open windows`,
-            `${formatThousands(m.events)} events at ${paceText(row)}, ${m.windowsClosed} windows closed`,
-          ]
-        : ['no memory run'],
-    },
-  ];
+function goalOf(row) {
+  const m = /** @type {any} */ (row.metrics);
+  return {
+    goal: `memory flat while the COUNT query runs for ${durationText(Number(row.params.durationSeconds))}: live heap grows < ${MAX_HEAP_GROWTH_FRACTION * 100}% from the first to the last fifth of the steady state`,
+    met: m.stoppedEarly === undefined && Math.abs(m.heapGrowthFraction) < MAX_HEAP_GROWTH_FRACTION,
+    detail: [
+      ...(m.stoppedEarly === undefined ? [] : [m.stoppedEarly]),
+      `live heap ${m.heapUsedMiB.first}→${m.heapUsedMiB.last} MiB (${(m.heapGrowthFraction * 100).toFixed(1)}%, max ${m.heapUsedMiB.max})`,
+      `RSS ${m.rssMiB.first}→${m.rssMiB.last} MiB`,
+      `open groups ${formatThousands(m.openGroups.first)}→${formatThousands(m.openGroups.last)} (max ${formatThousands(m.openGroups.max)}), ≤ ${m.openWindowsMax} open windows`,
+      `${formatThousands(m.events)} events at ${paceText(row)}, ${m.windowsClosed} windows closed`,
+    ],
+  };
 }
 
 /**
@@ -136,7 +125,6 @@ export function toTable(results) {
 export function toMarkdown(results) {
   const { protocol, workload } = results;
   const load = results.machine.loadAverage1m;
-  const [row] = results.scenarios;
   return `# Analytics memory: the COUNT query over a long run
 
 Run on ${results.date}: ${machineSummary(results.machine)}; load average ${load.start} at the \
@@ -156,12 +144,12 @@ ${toTable(results)}
 
 ## Goal
 
-${toVerdict(results)}
+${goalVerdict(results)}
 
 ## Query
 
 \`\`\`sql
-${row?.params.sql}
+${results.scenarios[0].params.sql}
 \`\`\`
 `;
 }

@@ -9,12 +9,13 @@
 import {
   finishRun,
   formatThousands,
+  goalVerdict,
   loadAverage1m,
   parseBenchArgs,
   runMain,
 } from '@kinesis-kit/bench-harness';
 import { toChart } from './chart.js';
-import { buildResults, toMarkdown, toTable, toVerdict } from './report.js';
+import { buildResults, toMarkdown, toTable } from './report.js';
 import { runThroughput } from './runner.js';
 import { analyticsShapeProblems } from './shape.js';
 import { createScenarios } from './subjects.js';
@@ -51,7 +52,7 @@ async function main() {
   await finishRun({
     quick,
     results,
-    printed: [toTable(results), toVerdict(results)],
+    printed: [toTable(results), goalVerdict(results)],
     shapeProblems: () => analyticsShapeProblems(results, { scenarios, runs: protocol.runs }),
     toMarkdown,
     extraFiles: (r) => ({ svg: toChart(r) }),

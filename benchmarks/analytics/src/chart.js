@@ -1,7 +1,6 @@
 /**
  * The chart: events per second of every scenario and subject, each SQL bar against its goal
  * (half the hand-written loop's rate, and at least 1,000,000 events/s for the COUNT query).
- * The harness draws bars only, so the heap over time stays in the JSON (`series`).
  */
 import { svgBarChart } from '@kinesis-kit/bench-harness';
 import { BASELINE, GOALS } from './report.js';
@@ -13,10 +12,9 @@ import { BASELINE, GOALS } from './report.js';
  * @returns {string} the SVG document
  */
 export function toChart(results) {
-  const rows = results.scenarios;
-  const names = [...new Set(rows.map((row) => row.name))];
+  const names = [...new Set(results.scenarios.map((row) => row.name))];
   const groups = names.map((name) => {
-    const own = rows.filter((row) => row.name === name);
+    const own = results.scenarios.filter((row) => row.name === name);
     const baseline = Number(own.find((row) => row.subject === BASELINE)?.metrics.eventsPerSec);
     return {
       label: name,

@@ -8,6 +8,7 @@ import {
   formatRatio,
   formatSpread,
   formatThousands,
+  goalVerdict,
   machineSummary,
   markdownTable,
   median,
@@ -188,16 +189,6 @@ export function toTable(results) {
 }
 
 /**
- * One line per goal: `- MET: goal: detail; detail` (analytics-memory's report too).
- * @param {{ goals: { goal: string, met: boolean, detail: string[] }[] }} results
- */
-export function toVerdict(results) {
-  return results.goals
-    .map((goal) => `- ${goal.met ? 'MET' : 'NOT MET'}: ${goal.goal}: ${goal.detail.join('; ')}`)
-    .join('\n');
-}
-
-/**
  * The Markdown report: machine, workload, protocol, tables, goals, the queries.
  * @param {Results} results
  */
@@ -237,7 +228,7 @@ Memory over a long run: see [analytics-memory.md](analytics-memory.md).
 
 ## Goals
 
-${toVerdict(results)}
+${goalVerdict(results)}
 
 ## Queries
 

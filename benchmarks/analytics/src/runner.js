@@ -5,7 +5,7 @@
  * and this process's CPU time: the engine runs in this thread, so CPU / wall shows how much of
  * a core the process got on a shared machine.
  */
-import { formatThousands, inRunOrder } from '@kinesis-kit/bench-harness';
+import { collectGarbage, formatThousands, inRunOrder } from '@kinesis-kit/bench-harness';
 import { sourceOf } from './workloads.js';
 
 /**
@@ -19,13 +19,6 @@ import { sourceOf } from './workloads.js';
  * @property {number} cpuPerWall CPU time / wall time (about 1 when the process had a core)
  * @typedef {{ scenario: Scenario, subject: Subject, runs: Measurement[] }} Entry
  */
-
-/** A full garbage collection (the package script runs node with --expose-gc). */
-export function collectGarbage() {
-  const gc = /** @type {{ gc?: () => void }} */ (globalThis).gc;
-  if (gc === undefined) throw new Error('run node with --expose-gc (npm run bench does)');
-  gc();
-}
 
 /**
  * One pass of `subject` over `batches`, timed.

@@ -2,8 +2,8 @@
  * The protocol: a warm-up, then measured runs, interleaved: in each run every scenario measures
  * every subject in turn, the order of the subjects alternating from one run to the next.
  */
-import { formatThousands, inRunOrder } from '@kinesis-kit/bench-harness';
-import { collectGarbage, measure } from './measure.js';
+import { collectGarbage, formatThousands, inRunOrder } from '@kinesis-kit/bench-harness';
+import { measure } from './measure.js';
 
 /**
  * @typedef {import('./scenarios.js').Scenario} Scenario

@@ -3,7 +3,7 @@
  */
 
 export { ranBesideFromEnvironment, ranBesideText } from './beside.js';
-export { parseBenchArgs, runMain } from './cli.js';
+export { parseBenchArgs, parseMemoryRunArgs, runMain } from './cli.js';
 export { startCpuMeter } from './cpu.js';
 export {
   killEndpointProcessesOnExit,
@@ -11,6 +11,7 @@ export {
   startServerProcess,
 } from './endpoint-process.js';
 export { finishRun } from './finish.js';
+export { collectGarbage } from './gc.js';
 export {
   describeMachine,
   describeMachineUnderLoad,
@@ -32,3 +33,4 @@ export {
   markdownTable,
 } from './table.js';
 export { parseDuration, trendOf } from './trend.js';
+export { goalVerdict } from './verdict.js';

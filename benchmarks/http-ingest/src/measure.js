@@ -29,6 +29,20 @@ import { createBodySource } from './workload.js';
  * @property {Record<string, number>} byStatus every answer, by status
  */
 
+/** The counts of a {@link Tally}, without `byStatus`. */
+const TALLY_COUNTS = /** @type {const} */ ([
+  'valid202',
+  'valid503',
+  'validOther',
+  'invalid400',
+  'invalidOther',
+]);
+
+/** @returns {Tally} nothing counted yet */
+function emptyTally() {
+  return { valid202: 0, valid503: 0, validOther: 0, invalid400: 0, invalidOther: 0, byStatus: {} };
+}
+
 /**
  * @typedef {object} RunResult one subject's slices of one run, together
  * @property {number} requestsPerSec answers (any status) per second of its slices
@@ -75,15 +89,7 @@ let sources = 0;
 async function load({ url, visitsPerRequest, connections, durationMs }) {
   sources += 1;
   const bodies = createBodySource({ visitsPerRequest, idPrefix: `m${sources}`, seed: sources });
-  /** @type {Tally} */
-  const tally = {
-    valid202: 0,
-    valid503: 0,
-    validOther: 0,
-    invalid400: 0,
-    invalidOther: 0,
-    byStatus: {},
-  };
+  const tally = emptyTally();
   const started = performance.now();
   const result = await autocannon({
     url: `${url}/v1/visits`,
@@ -137,7 +143,6 @@ async function settle(running) {
 /** What one subject's slices add up to while a run goes. */
 class SliceTotals {
   seconds = 0;
-  answered = 0;
   clientCpuMs = 0;
   serverCpuMs = 0;
   endpointCpuMs = 0;
@@ -152,8 +157,7 @@ class SliceTotals {
   p50s = [];
   /** @type {number[]} each slice's p99, ms */
   p99s = [];
-  /** @type {Tally} */
-  tally = { valid202: 0, valid503: 0, validOther: 0, invalid400: 0, invalidOther: 0, byStatus: {} };
+  tally = emptyTally();
 
   /**
    * @param {Awaited<ReturnType<typeof load>>} slice
@@ -169,15 +173,9 @@ class SliceTotals {
     this.timeouts += slice.result.timeouts;
     this.p50s.push(slice.result.latency.p50);
     this.p99s.push(slice.result.latency.p99);
-    const { tally } = slice;
-    this.tally.valid202 += tally.valid202;
-    this.tally.valid503 += tally.valid503;
-    this.tally.validOther += tally.validOther;
-    this.tally.invalid400 += tally.invalid400;
-    this.tally.invalidOther += tally.invalidOther;
-    for (const [status, count] of Object.entries(tally.byStatus)) {
+    for (const count of TALLY_COUNTS) this.tally[count] += slice.tally[count];
+    for (const [status, count] of Object.entries(slice.tally.byStatus)) {
       this.tally.byStatus[status] = (this.tally.byStatus[status] ?? 0) + count;
-      this.answered += count;
     }
   }
 
@@ -188,8 +186,9 @@ class SliceTotals {
    */
   result(visitsPerRequest, hasEndpoint) {
     const cores = (/** @type {number} */ ms) => Math.round((ms / 1000 / this.seconds) * 100) / 100;
+    const answered = Object.values(this.tally.byStatus).reduce((sum, count) => sum + count, 0);
     return {
-      requestsPerSec: this.answered / this.seconds,
+      requestsPerSec: answered / this.seconds,
       visitsPerSec: (this.tally.valid202 * visitsPerRequest) / this.seconds,
       p50: median(this.p50s),
       p99: median(this.p99s),
@@ -225,19 +224,15 @@ class SliceTotals {
 export async function measureRun({ subjects, visitsPerRequest, connections, timing }) {
   /** @type {{ subject: Subject, running: Running, totals: SliceTotals }[]} */
   const started = [];
+  /** The scenario's load on a server for `durationMs`. */
+  const loadFor = (/** @type {Running} */ running, /** @type {number} */ durationMs) =>
+    load({ url: running.url, visitsPerRequest, connections, durationMs });
   try {
     for (const subject of subjects) {
       started.push({ subject, running: await subject.start(), totals: new SliceTotals() });
     }
     for (const { running } of started) {
-      if (timing.warmupMs > 0) {
-        await load({
-          url: running.url,
-          visitsPerRequest,
-          connections,
-          durationMs: timing.warmupMs,
-        });
-      }
+      if (timing.warmupMs > 0) await loadFor(running, timing.warmupMs);
       await settle(running);
     }
     for (let slice = 0; slice < timing.slices; slice++) {
@@ -245,22 +240,12 @@ export async function measureRun({ subjects, visitsPerRequest, connections, timi
         // The same load, not measured, so that the slice starts in steady state: the gateway's
         // producer sending as it does under continuous load (with batches of 100, its buffer
         // full), not idle after the settling.
-        await load({
-          url: running.url,
-          visitsPerRequest,
-          connections,
-          durationMs: timing.leadInMs,
-        });
+        await loadFor(running, timing.leadInMs);
         const before = await running.metrics();
         const serverCpu = startCpuMeter(running.pid);
         const endpointCpu =
           running.endpointPid === undefined ? undefined : startCpuMeter(running.endpointPid);
-        const measured = await load({
-          url: running.url,
-          visitsPerRequest,
-          connections,
-          durationMs: timing.sliceMs,
-        });
+        const measured = await loadFor(running, timing.sliceMs);
         totals.add(measured, serverCpu(), endpointCpu?.());
         const after = await running.metrics();
         if (before && after) {

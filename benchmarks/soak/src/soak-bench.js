@@ -10,15 +10,15 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import {
   describeMachineUnderLoad,
   finishRun,
+  goalVerdict,
   killEndpointProcessesOnExit,
   loadAverage1m,
   machineSummary,
   markdownTable,
-  parseDuration,
+  parseMemoryRunArgs,
   positiveMetricProblems,
   resultDate,
   round,
@@ -73,21 +73,7 @@ function startChild(script, args, onLine) {
 }
 
 async function main() {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: 'boolean', default: false },
-      duration: { type: 'string' },
-      rate: { type: 'string' },
-    },
-  });
-  const quick = values.quick === true;
-  const protocol = {
-    ...(quick ? QUICK : FULL),
-    ...(values.duration === undefined ? {} : { durationMs: parseDuration(values.duration) }),
-    ...(values.rate === undefined ? {} : { rate: Number(values.rate) }),
-  };
-  if (!(protocol.rate > 0)) throw new Error('--rate must be a positive number');
-  protocol.warmupMs = Math.min(protocol.warmupMs, protocol.durationMs / 5);
+  const { quick, protocol } = parseMemoryRunArgs({ full: FULL, quick: QUICK, rateKey: 'rate' });
   killEndpointProcessesOnExit(log);
   const loadAtStart = loadAverage1m();
   log(
@@ -261,7 +247,7 @@ async function main() {
   await finishRun({
     quick,
     results,
-    printed: [toTable(results), toVerdict(results)],
+    printed: [toTable(results), goalVerdict(results)],
     log,
     toMarkdown,
     shapeProblems: () => [
@@ -310,16 +296,6 @@ function toTable(results) {
 }
 
 /** @param {any} results */
-function toVerdict(results) {
-  return results.goals
-    .map(
-      (/** @type {any} */ goal) =>
-        `- ${goal.met ? 'MET' : 'NOT MET'}: ${goal.goal}: ${goal.detail.join('; ')}`,
-    )
-    .join('\n');
-}
-
-/** @param {any} results */
 function toMarkdown(results) {
   const p = results.protocol;
   return `# Soak: producer → local endpoint → consumer, memory over time
@@ -337,7 +313,7 @@ Delivery: ${results.goals[1].detail[0]}.
 
 ## Goals
 
-${toVerdict(results)}
+${goalVerdict(results)}
 `;
 }
 

@@ -153,33 +153,12 @@ export async function runAll(benchmarks, quick, log = (line) => console.log(line
     if (!runBenchmark(benchmark, quick, [])) failed.push(benchmark.name);
   }
   const sideBySide = [...memoryBatches.flat(), ...besideMemoryRuns];
-  if (sideBySide.length > 0 && !buildDependencies(sideBySide)) {
-    failed.push(...sideBySide.map((benchmark) => benchmark.name));
-  } else if (sideBySide.length > 0) {
-    const shared = startSideBySide({
-      quick,
-      names: sideBySide.map((benchmark) => benchmark.name),
-      startedMs: started,
-      log,
-    });
-    // The memory runs start first, so the first limit-bound benchmark is told it runs beside them.
-    const memoryRuns = async () => {
-      for (const batch of memoryBatches) {
-        log(`\n${startLine(batch, 'side by side: ')}`);
-        failed.push(...(await shared.run(batch)));
-      }
-    };
-    const limitBound = async () => {
-      for (const benchmark of besideMemoryRuns) {
-        log(`\n${startLine([benchmark], 'beside the long memory runs: ')}`);
-        failed.push(...(await shared.run([benchmark])));
-      }
-    };
-    try {
-      await Promise.all([memoryRuns(), limitBound()]);
-    } finally {
-      shared.stop();
-    }
+  if (sideBySide.length > 0) {
+    failed.push(
+      ...(buildDependencies(sideBySide)
+        ? await runSideBySide({ memoryBatches, besideMemoryRuns, quick, started, log, startLine })
+        : sideBySide.map((benchmark) => benchmark.name)),
+    );
   }
   for (const benchmark of afterMemoryRuns) {
     log(`\n${startLine([benchmark], 'alone, after the long memory runs: ')}`);
@@ -192,4 +171,46 @@ export async function runAll(benchmarks, quick, log = (line) => console.log(line
       (failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''),
   );
   return failed.length === 0 ? 0 : 1;
+}
+
+/**
+ * Phase 2: the long memory runs side by side, batch after batch, and beside them the
+ * limit-bound benchmarks one after another; returns the names of those that failed. The memory
+ * runs start first, so the first limit-bound benchmark is told it runs beside them.
+ * @param {object} options
+ * @param {Benchmark[][]} options.memoryBatches
+ * @param {Benchmark[]} options.besideMemoryRuns
+ * @param {boolean} options.quick
+ * @param {number} options.started when `all` started (ms)
+ * @param {(line: string) => void} options.log
+ * @param {(these: Benchmark[], how?: string) => string} options.startLine
+ * @returns {Promise<string[]>}
+ */
+async function runSideBySide({ memoryBatches, besideMemoryRuns, quick, started, log, startLine }) {
+  /** @type {string[]} */
+  const failed = [];
+  const shared = startSideBySide({
+    quick,
+    names: [...memoryBatches.flat(), ...besideMemoryRuns].map((benchmark) => benchmark.name),
+    startedMs: started,
+    log,
+  });
+  const memoryRuns = async () => {
+    for (const batch of memoryBatches) {
+      log(`\n${startLine(batch, 'side by side: ')}`);
+      failed.push(...(await shared.run(batch)));
+    }
+  };
+  const limitBound = async () => {
+    for (const benchmark of besideMemoryRuns) {
+      log(`\n${startLine([benchmark], 'beside the long memory runs: ')}`);
+      failed.push(...(await shared.run([benchmark])));
+    }
+  };
+  try {
+    await Promise.all([memoryRuns(), limitBound()]);
+  } finally {
+    shared.stop();
+  }
+  return failed;
 }

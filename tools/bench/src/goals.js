@@ -122,15 +122,6 @@ const OWNERS = /** @type {Record<string, string>} */ ({
 });
 
 /**
- * Goals that results files from before a split still list, though another benchmark judges
- * them now: analytics results with the memory run in them (now analytics-memory's).
- * @type {Record<string, (goal: { goal: string }) => boolean>}
- */
-const MOVED_ELSEWHERE = {
-  analytics: (goal) => goal.goal.startsWith('memory flat'),
-};
-
-/**
  * @param {string[]} names the benchmarks, in the order to list them
  * @returns {GoalRow[]}
  */
@@ -162,10 +153,7 @@ export function collectGoals(names) {
           }),
         )
       : (derived?.goals(results) ?? []);
-    const moved = MOVED_ELSEWHERE[benchmark];
-    for (const goal of goals) {
-      if (!moved?.(goal)) rows.push({ benchmark, owner, ...goal, date: results.date });
-    }
+    for (const goal of goals) rows.push({ benchmark, owner, ...goal, date: results.date });
   }
   return rows;
 }

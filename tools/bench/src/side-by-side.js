@@ -22,7 +22,7 @@ const WORKSPACE_FOLDERS = ['packages', 'apps', 'benchmarks', 'tools'];
 const HEARTBEAT_MS = 60_000;
 
 /** The environment variable that tells a benchmark what it runs beside. */
-export const BESIDE_VARIABLE = 'KINESIS_KIT_BENCH_BESIDE';
+const BESIDE_VARIABLE = 'KINESIS_KIT_BENCH_BESIDE';
 
 /**
  * @typedef {import('./benchmarks.js').Benchmark} Benchmark
