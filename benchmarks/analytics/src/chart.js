@@ -41,7 +41,7 @@ export function toChart(results) {
     title: 'Windowed SQL: events per second on one core, against a hand-written Map loop',
     subtitle: `${results.date}, median of ${results.protocol.runs} interleaved runs; ${results.machine.cpu}`,
     axisLabel: 'events per second',
-    series: [...new Set(rows.map((row) => row.subject))].map((name) => ({ name })),
+    series: [...new Set(results.scenarios.map((row) => row.subject))].map((name) => ({ name })),
     groups,
     referenceLabel: 'goal: ≥ 0.5× hand-written (COUNT: and ≥ 1M events/s)',
   });

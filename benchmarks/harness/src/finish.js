@@ -1,6 +1,8 @@
 /**
- * The end of a run: what it prints (its table, its verdicts); then a --quick run checks that the results have the expected shape and writes
- * nothing; a full run writes the result files (and any extra ones, such as a chart).
+ * The end of a run: what it prints (its table, its verdicts); the report and any extra files
+ * (such as a chart) are rendered either way, so that a quick run (CI's) finds one that fails;
+ * then a --quick run checks that the results have the expected shape and writes nothing; a
+ * full run writes the result files.
  */
 import { writeResults } from './results.js';
 
@@ -10,7 +12,7 @@ import { writeResults } from './results.js';
  * @param {boolean} run.quick
  * @param {R} run.results
  * @param {() => string[]} run.shapeProblems what is wrong with the results' shape (quick runs)
- * @param {(results: R) => string} run.toMarkdown the report (full runs)
+ * @param {(results: R) => string} run.toMarkdown the report (written by full runs)
  * @param {(line: string) => void} run.log
  * @param {string[]} [run.printed] what to show first, each after a blank line (the table, the
  *   goals' verdicts), quick or full
@@ -31,16 +33,17 @@ export async function finishRun({
     log('');
     log(text);
   }
+  const markdown = toMarkdown(results);
+  const extra = extraFiles ? extraFiles(results) : {};
   if (quick) {
     const problems = shapeProblems();
     if (problems.length !== 0) {
       throw new Error(`results have the wrong shape:\n${problems.join('\n')}`);
     }
-    log('\nquick run: results have the expected shape (no files written)');
+    log('\nquick run: results have the expected shape, the report renders (no files written)');
     return;
   }
-  const extra = extraFiles ? extraFiles(results) : {};
-  for (const path of await writeResults(results, toMarkdown(results), undefined, extra)) {
+  for (const path of await writeResults(results, markdown, undefined, extra)) {
     log(`wrote ${path}`);
   }
 }
